@@ -1,0 +1,1 @@
+"""The rules of the problem, in plain Python with no Django import."""

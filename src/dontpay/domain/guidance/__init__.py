@@ -1,0 +1,34 @@
+"""Guidance packs and the engine that turns a person's answers into an action plan."""
+
+from .answers import Answers, InvalidAnswer, parse_answers
+from .pack import (
+    Contact,
+    InvalidPack,
+    Pack,
+    Platform,
+    Source,
+    UnknownJurisdiction,
+    available_jurisdictions,
+    load_pack,
+)
+from .plan import Plan, Step, Urgency, build_plan
+from .serialise import plan_as_dict
+
+__all__ = [
+    "Answers",
+    "Contact",
+    "InvalidAnswer",
+    "InvalidPack",
+    "Pack",
+    "Plan",
+    "Platform",
+    "Source",
+    "Step",
+    "UnknownJurisdiction",
+    "Urgency",
+    "available_jurisdictions",
+    "build_plan",
+    "load_pack",
+    "parse_answers",
+    "plan_as_dict",
+]

@@ -1,0 +1,231 @@
+"""Guidance packs: one YAML file per jurisdiction, checked against `pack.schema.json`.
+
+A pack holds words and facts only (steps' text, contacts, platforms' reporting routes, and the
+sources they were checked against). Which steps a person sees, and in what order, is decided by
+the plan engine in `plan.py`.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import jsonschema
+import yaml
+
+PACKS = files(__package__) / "packs"
+PLATFORMS = files(__package__) / "platforms.yaml"
+SCHEMA = json.loads((files(__package__) / "pack.schema.json").read_text(encoding="utf-8"))
+#: platforms.yaml holds sources and platforms, in the same shapes as a pack's.
+PLATFORMS_SCHEMA = {
+    "$defs": SCHEMA["$defs"],
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["sources", "platforms"],
+    "properties": {
+        "sources": {"$ref": "#/$defs/sources"},
+        "platforms": {"$ref": "#/$defs/platforms"},
+    },
+}
+
+
+class _PackLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as text, so the schema checks them like every other field."""
+
+
+_PackLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class InvalidPack(Exception):
+    """A pack file breaks the schema or refers to a contact or source it does not define."""
+
+
+class UnknownJurisdiction(LookupError):
+    """No pack exists for the jurisdiction asked for."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A page a fact was checked against, and when."""
+
+    id: str
+    title: str
+    url: str
+    verified_on: date
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A service the person can reach, by phone, text, email or web."""
+
+    id: str
+    name: str
+    source: Source
+    phone: str | None = None
+    sms: str | None = None
+    email: str | None = None
+    url: str | None = None
+    hours: str | None = None
+
+
+@dataclass(frozen=True)
+class Platform:
+    """An app or site where the contact happened, and how to report an account there."""
+
+    id: str
+    name: str
+    how_to_report: str
+    report_url: str | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class StepText:
+    """One wording of a step, for one situation."""
+
+    title: str
+    body: str
+    contacts: tuple[Contact, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A jurisdiction's guidance, with every cross-reference resolved."""
+
+    jurisdiction: str
+    name: str
+    regions: tuple[str, ...]
+    sources: dict[str, Source]
+    contacts: dict[str, Contact]
+    crisis_contacts: tuple[Contact, ...]
+    platforms: dict[str, Platform]
+    steps: dict[str, dict[str, StepText]]
+
+    def step_text(self, step_id: str, variant: str) -> StepText:
+        """The wording of `step_id` for the situation named `variant`."""
+        return self.steps[step_id][variant]
+
+
+def available_jurisdictions() -> tuple[str, ...]:
+    """The ISO codes that have a pack, sorted."""
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".yaml").upper()
+            for entry in PACKS.iterdir()
+            if entry.name.endswith(".yaml")
+        )
+    )
+
+
+@cache
+def load_pack(jurisdiction: str) -> Pack:
+    """Read, validate and resolve the pack for an ISO code such as ``GB``."""
+    if jurisdiction not in available_jurisdictions():
+        raise UnknownJurisdiction(jurisdiction)
+    pack = _read_yaml(PACKS / f"{jurisdiction.lower()}.yaml")
+    return parse_pack(pack, _read_yaml(PLATFORMS), jurisdiction)
+
+
+def _read_yaml(resource: Traversable) -> Any:
+    return yaml.load(resource.read_text(encoding="utf-8"), Loader=_PackLoader)  # noqa: S506
+
+
+def validate(data: Any, schema: dict[str, Any], name: str) -> None:
+    """Raise `InvalidPack` listing (up to ten of) the places where `data` breaks `schema`."""
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(data), key=lambda error: error.json_path)
+    if errors:
+        raise InvalidPack(
+            "; ".join(f"{name} {error.json_path}: {error.message}" for error in errors[:10])
+        )
+
+
+def parse_pack(data: Any, shared: Any, expected_jurisdiction: str) -> Pack:
+    """Build a `Pack` from a pack's data and platforms.yaml's, or raise `InvalidPack`."""
+    validate(data, SCHEMA, f"pack {expected_jurisdiction}")
+    validate(shared, PLATFORMS_SCHEMA, "platforms.yaml")
+    if data["jurisdiction"] != expected_jurisdiction:
+        raise InvalidPack(
+            f"$.jurisdiction: {data['jurisdiction']!r} in the pack for {expected_jurisdiction}"
+        )
+    if clashes := data["sources"].keys() & shared["sources"].keys():
+        raise InvalidPack(f"$.sources: {sorted(clashes)} are also defined in platforms.yaml")
+    sources = {
+        key: Source(
+            id=key,
+            title=value["title"],
+            url=value["url"],
+            verified_on=date.fromisoformat(value["verified_on"]),
+        )
+        for key, value in (data["sources"] | shared["sources"]).items()
+    }
+
+    def source(ref: str, where: str) -> Source:
+        if ref not in sources:
+            raise InvalidPack(f"{where}: unknown source {ref!r}")
+        return sources[ref]
+
+    contacts = {
+        key: Contact(
+            id=key,
+            source=source(value["source"], f"$.contacts.{key}"),
+            **{field: value[field] for field in value if field != "source"},
+        )
+        for key, value in data["contacts"].items()
+    }
+
+    def contact(ref: str, where: str) -> Contact:
+        if ref not in contacts:
+            raise InvalidPack(f"{where}: unknown contact {ref!r}")
+        return contacts[ref]
+
+    platforms = {
+        key: Platform(
+            id=key,
+            name=value["name"],
+            how_to_report=_paragraphs(value["how_to_report"]),
+            report_url=value.get("report_url"),
+            sources=tuple(source(ref, f"$.platforms.{key}") for ref in value["sources"]),
+        )
+        for key, value in shared["platforms"].items()
+    }
+    steps = {
+        step_id: {
+            name: StepText(
+                title=variant["title"],
+                body=_paragraphs(variant["body"]),
+                contacts=tuple(
+                    contact(ref, f"$.steps.{step_id}.{name}") for ref in variant.get("contacts", [])
+                ),
+                sources=tuple(
+                    source(ref, f"$.steps.{step_id}.{name}") for ref in variant["sources"]
+                ),
+            )
+            for name, variant in step["variants"].items()
+        }
+        for step_id, step in data["steps"].items()
+    }
+    return Pack(
+        jurisdiction=data["jurisdiction"],
+        name=data["name"],
+        regions=tuple(data["regions"]),
+        sources=sources,
+        contacts=contacts,
+        crisis_contacts=tuple(contact(ref, "$.crisis_contacts") for ref in data["crisis_contacts"]),
+        platforms=platforms,
+        steps=steps,
+    )
+
+
+def _paragraphs(text: str) -> str:
+    """Rewrap YAML block text: one line per paragraph, paragraphs split by a blank line."""
+    return "\n\n".join(" ".join(p.split()) for p in text.strip().split("\n\n") if p.strip())

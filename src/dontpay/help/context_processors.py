@@ -1,0 +1,17 @@
+"""Crisis support shown in the same place on every page, in the person's jurisdiction."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from dontpay.domain.guidance import load_pack
+
+from .session import saved_answers
+
+
+def crisis_support(request: HttpRequest) -> dict[str, Any]:
+    """The crisis contacts of the pack the person chose, or of the default pack."""
+    jurisdiction = saved_answers(request.session).get("jurisdiction")
+    pack = load_pack(jurisdiction or settings.DONTPAY_DEFAULT_JURISDICTION)
+    return {"crisis_contacts": pack.crisis_contacts}

@@ -1,0 +1,131 @@
+"""The triage questions, one per page, and how each answer maps onto the engine's `Answers`.
+
+Wording lives here; what the answers mean for the plan lives in `domain/guidance/plan.py`.
+"""
+
+from dataclasses import dataclass
+
+from dontpay.domain.guidance import available_jurisdictions, load_pack
+
+#: The radio value that means "not answered"; the plan then covers both cases in words.
+NOT_SURE = "not-sure"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One page of the flow, asking for one field of `Answers`."""
+
+    slug: str
+    field: str
+    heading: str
+    hint: str
+    choices: tuple[tuple[str, str], ...]
+    multiple: bool = False
+    error: str = "Select an answer, or choose the last option if you are not sure"
+
+    def value_for(self, choice: str | list[str]) -> object:
+        """The engine's value for what was ticked: str, bool, list or None."""
+        if self.multiple:
+            assert isinstance(choice, list)
+            return [] if NOT_SURE in choice else choice
+        if choice == NOT_SURE:
+            return None
+        return {"yes": True, "no": False}.get(str(choice), choice)
+
+    def choice_for(self, value: object) -> str | list[str] | None:
+        """The inverse of `value_for`, to show a saved answer again."""
+        if self.multiple:
+            return list(value) if isinstance(value, list) and value else [NOT_SURE]
+        if value is None:
+            return NOT_SURE
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+
+def _yes_no(not_sure_label: str = "I'd rather not say") -> tuple[tuple[str, str], ...]:
+    return (("yes", "Yes"), ("no", "No"), (NOT_SURE, not_sure_label))
+
+
+def questions_for(jurisdiction: str | None) -> list[Question]:
+    """The questions in order; the list of apps comes from the chosen jurisdiction's pack."""
+    pack = load_pack(jurisdiction or available_jurisdictions()[0])
+    return [
+        Question(
+            "where",
+            "jurisdiction",
+            "Where do you live?",
+            "So we can show you the right phone numbers and services.",
+            tuple((code, load_pack(code).name) for code in available_jurisdictions()),
+            error="Select where you live",
+        ),
+        Question(
+            "when",
+            "timing",
+            "Is this happening right now?",
+            "For example, are they messaging or threatening you at the moment?",
+            (
+                ("now", "Yes, it is happening now"),
+                ("recent", "It happened recently, in the last few days"),
+                ("earlier", "It happened longer ago"),
+                (NOT_SURE, "I'm not sure"),
+            ),
+        ),
+        Question(
+            "age",
+            "under_18",
+            "Are you under 18?",
+            "Young people have extra services that can help, including getting images removed.",
+            _yes_no(),
+        ),
+        Question(
+            "feelings",
+            "self_harm",
+            "Are you having thoughts of hurting yourself or ending your life?",
+            "Lots of people in this situation feel overwhelmed. Your answer changes what we show "
+            "you first. Nobody else sees it.",
+            _yes_no(),
+        ),
+        Question(
+            "money",
+            "paid",
+            "Have you sent them any money, gift cards or anything else?",
+            "It is not your fault if you have. It changes what we suggest.",
+            _yes_no(),
+        ),
+        Question(
+            "contact",
+            "still_in_contact",
+            "Are you still messaging them, or are they still messaging you?",
+            "",
+            _yes_no("I'm not sure"),
+        ),
+        Question(
+            "apps",
+            "platforms",
+            "Which apps or sites did they use to contact you?",
+            "Select all that apply. We will tell you how to report the account on each one.",
+            (
+                *((pid, platform.name) for pid, platform in pack.platforms.items()),
+                (NOT_SURE, "I'd rather not say"),
+            ),
+            multiple=True,
+            error="Select the apps or sites they used, or \u201cI'd rather not say\u201d",
+        ),
+        Question(
+            "images",
+            "images",
+            "Do they have images or video of you?",
+            "",
+            (
+                ("threatened", "Yes, and they are threatening to share them"),
+                ("shared", "They have already shared or posted something"),
+                (
+                    "none",
+                    "No, I don't think any exist \u2013 for example, an email saying they "
+                    "hacked my webcam",
+                ),
+                (NOT_SURE, "I'm not sure"),
+            ),
+        ),
+    ]

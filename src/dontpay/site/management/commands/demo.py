@@ -1,0 +1,51 @@
+"""`dontpay demo`: the whole product on one machine, for a first look."""
+
+import os
+import subprocess
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+
+from dontpay.site.commands import BadInput, ProductCommand
+from dontpay.site.server import run_web_server
+
+
+class Command(ProductCommand):
+    help = (
+        "Migrate an embedded SQLite database in the data directory, then run the web server "
+        "and a task worker together. Ctrl-C stops both."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--data-dir",
+            help="where the demo keeps its database (default: ./data, or DONTPAY_DATA_DIR)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise BadInput("the demo refuses to run with DONTPAY_MODE=production")
+        if not 0 < options["port"] < 65536:
+            raise BadInput(f"--port: {options['port']} is not a port number (1-65535)")
+        call_command("migrate", interactive=False, verbosity=0)
+        url = f"http://127.0.0.1:{options['port']}/"
+        self.stdout.write(
+            f"dontpay demo is running.\n"
+            f"  Help for people being blackmailed: {url}\n"
+            f"  Data directory: {settings.DATA_DIR}\n"
+            f"Press Ctrl-C to stop."
+        )
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "dontpay.site.cli", "worker"], env=os.environ.copy()
+        )
+        try:
+            run_web_server("127.0.0.1", options["port"], threads=8)
+        except OSError as problem:
+            raise BadInput(f"--port: cannot listen on {options['port']}: {problem}") from None
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

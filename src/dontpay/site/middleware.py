@@ -1,0 +1,38 @@
+"""Response headers that keep a visit private on a shared or monitored device."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+
+
+class PrivateResponseMiddleware:
+    """Forbid every cache (browser, proxy, back-forward) from keeping a page.
+
+    A person who pressed "Exit this page" must not find the page again in the browser's cache,
+    and a shared proxy must never hold a copy of what they typed.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class NoReferrerCsrfViewMiddleware(CsrfViewMiddleware):
+    """Django's CSRF protection, working under ``Referrer-Policy: no-referrer``.
+
+    With that policy browsers send ``Origin: null`` on our own form posts, which Django takes
+    for a foreign origin. A ``null`` origin is let through to the token check, which every
+    unsafe request must still pass: the token lives in the session, and the session cookie is
+    ``SameSite=Strict``. A real foreign origin is still refused.
+    """
+
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        if request.META["HTTP_ORIGIN"] == "null":
+            return True
+        return bool(super()._origin_verified(request))  # type: ignore[misc]

@@ -1,0 +1,163 @@
+"""Settings for dontpay, read from the environment.
+
+Two modes, chosen by ``DONTPAY_MODE``:
+
+* ``demo`` (the default): everything works out of the box on one machine with an embedded
+  SQLite database in the data directory and a fixed, public secret key. Never for real victims.
+* ``production``: refuses to start unless ``SECRET_KEY`` is set to a real secret and
+  ``DONTPAY_ALLOWED_HOSTS`` names the hosts served; cookies are marked secure.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+#: The key used when none is configured. Public, so only the demo may use it.
+DEMO_SECRET_KEY = "dontpay-demo-key-not-secret-do-not-use-in-production"  # noqa: S105
+
+MODE = os.environ.get("DONTPAY_MODE", "demo")
+if MODE not in ("demo", "production"):
+    raise ImproperlyConfigured(f"DONTPAY_MODE must be 'demo' or 'production', not {MODE!r}")
+PRODUCTION = MODE == "production"
+
+#: Where the embedded database, keys and evidence live. Created on first use.
+DATA_DIR = Path(os.environ.get("DONTPAY_DATA_DIR", "data")).resolve()
+
+SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
+if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured(
+        "Refusing to start in production with the demo secret key: "
+        "set SECRET_KEY to a random value of at least 32 characters."
+    )
+
+#: Only for local development: shows tracebacks in the browser.
+DEBUG = os.environ.get("DONTPAY_DEBUG", "") == "1" and not PRODUCTION
+
+_hosts = os.environ.get("DONTPAY_ALLOWED_HOSTS", "")
+ALLOWED_HOSTS = [host.strip() for host in _hosts.split(",") if host.strip()]
+if not ALLOWED_HOSTS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "Refusing to start in production without DONTPAY_ALLOWED_HOSTS "
+            "(comma-separated host names this server answers to)."
+        )
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+if "DATABASE_URL" not in os.environ:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'dontpay.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "dontpay.site",
+    "dontpay.help",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "dontpay.site.middleware.NoReferrerCsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dontpay.site.middleware.PrivateResponseMiddleware",
+]
+
+ROOT_URLCONF = "dontpay.site.urls"
+WSGI_APPLICATION = "dontpay.site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [Path(__file__).resolve().parent.parent / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "dontpay.help.context_processors.crisis_support",
+            ],
+        },
+    },
+]
+
+# Privacy: session cookies only (gone when the browser closes), no separate CSRF cookie, no
+# referrer sent anywhere, and a Content-Security-Policy that allows nothing from another origin.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_NAME = "session"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_USE_SESSIONS = True
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = int(os.environ.get("DONTPAY_HSTS_SECONDS", "31536000"))
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+#: Where "Exit this page" sends the person: a busy, ordinary site that looks innocent on screen.
+DONTPAY_EXIT_URL = os.environ.get("DONTPAY_EXIT_URL", "https://www.bbc.co.uk/weather")
+
+#: The guidance pack shown before the person says where they are.
+DONTPAY_DEFAULT_JURISDICTION = os.environ.get("DONTPAY_DEFAULT_JURISDICTION", "GB")
+
+STATIC_URL = "/static/"
+#: Where `collectstatic` puts the files a production server serves.
+STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production serves hashed, compressed copies made by `collectstatic` (run by `dontpay
+    # serve`); the demo and tests serve straight from the package, with no build step.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+STATICFILES_DIRS = [Path(__file__).resolve().parent.parent / "static"]
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# Logs hold no content: requests are not logged with bodies, and errors go to stderr only.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+}

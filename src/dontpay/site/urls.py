@@ -1,0 +1,7 @@
+"""Top-level URLs. Victim-facing URLs use neutral words, so browser history gives little away."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("dontpay.help.urls")),
+]
