@@ -17,9 +17,16 @@ class Command(ProductCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--trusted-proxy",
+            metavar="ADDRESS",
+            help="address of the reverse proxy whose X-Forwarded-Proto/-For headers to believe",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"dontpay serving on http://{options['host']}:{options['port']}/")
-        run_web_server(options["host"], options["port"], options["threads"])
+        run_web_server(
+            options["host"], options["port"], options["threads"], options["trusted_proxy"]
+        )
