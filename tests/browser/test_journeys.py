@@ -82,7 +82,7 @@ def test_under_18_with_thoughts_of_self_harm(page: Page) -> None:
     expect(crisis).to_contain_text("116 123")
     expect(page.locator("#child-protection")).to_contain_text("CEOP")
     expect(page.locator("#child-protection")).to_contain_text(
-        "You do not need to send anyone the images"
+        "You do not need to send us, the police"
     )
     expect(page.locator("#stop-the-spread")).to_contain_text("Report Remove")
     expect(page.locator("#stop-the-spread")).not_to_contain_text("StopNCII")

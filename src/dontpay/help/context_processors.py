@@ -12,6 +12,8 @@ from .session import saved_answers
 
 def crisis_support(request: HttpRequest) -> dict[str, Any]:
     """The crisis contacts of the pack the person chose, or of the default pack."""
-    jurisdiction = saved_answers(request.session).get("jurisdiction")
+    jurisdiction = (
+        saved_answers(request.session).get("jurisdiction") if hasattr(request, "session") else None
+    )
     pack = load_pack(jurisdiction or settings.DONTPAY_DEFAULT_JURISDICTION)
     return {"crisis_contacts": pack.crisis_contacts}

@@ -5,14 +5,28 @@ from typing import Any
 
 from django import forms
 
-from .questions import Question
+from .questions import NOT_SURE, Question
+
+
+class _ExclusiveChoices(forms.MultipleChoiceField):
+    """Checkboxes where "not sure" cannot be ticked together with real answers.
+
+    With JavaScript, GOV.UK Frontend unticks the others; without it, the person is asked.
+    """
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if NOT_SURE in value and len(value) > 1:
+            raise forms.ValidationError(
+                "Select the apps or sites they used, or \u201cI'd rather not say\u201d, not both"
+            )
 
 
 def form_for(
     question: Question, data: Mapping[str, Any] | None = None, initial: object = None
 ) -> forms.Form:
     """A form with a single required field named ``answer``."""
-    field_class = forms.MultipleChoiceField if question.multiple else forms.ChoiceField
+    field_class = _ExclusiveChoices if question.multiple else forms.ChoiceField
     field = field_class(
         choices=question.choices,
         widget=forms.CheckboxSelectMultiple if question.multiple else forms.RadioSelect,

@@ -4,22 +4,32 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from dontpay.domain.guidance import Answers, InvalidAnswer, load_pack, parse_answers
+from dontpay.domain.guidance import Answers, InvalidAnswer, Step, parse_answers
 
 
 def saved_answers(session: SessionBase) -> dict[str, Any]:
-    """Raw answers as given so far, in the JSON shape `parse_answers` reads."""
-    return dict(session.get("answers", {}))
+    """Raw answers given so far that still make sense (in the JSON shape `parse_answers` reads).
+
+    An answer that no longer parses, for example a jurisdiction whose pack has been withdrawn,
+    is dropped, so the person is asked it again instead of meeting an error.
+    """
+    answers = dict(session.get("answers", {}))
+    for _ in range(len(answers)):
+        if "jurisdiction" not in answers:
+            break
+        try:
+            parse_answers(answers)
+            break
+        except InvalidAnswer as problem:
+            answers.pop(problem.field, None)
+    if answers != session.get("answers", {}):
+        session["answers"] = answers
+    return answers
 
 
 def save_answer(session: SessionBase, field: str, value: object) -> None:
-    """Store one answer; a new jurisdiction drops apps its pack does not know."""
-    answers = saved_answers(session)
-    answers[field] = value
-    if field == "jurisdiction" and isinstance(value, str):
-        known = load_pack(value).platforms
-        answers["platforms"] = [p for p in answers.get("platforms") or [] if p in known]
-    session["answers"] = answers
+    """Store one answer."""
+    session["answers"] = {**saved_answers(session), field: value}
 
 
 def current_answers(session: SessionBase) -> Answers | None:
@@ -30,16 +40,22 @@ def current_answers(session: SessionBase) -> Answers | None:
         return None
 
 
-def done_steps(session: SessionBase) -> set[str]:
-    """Keys of the steps the person has ticked off."""
-    return set(session.get("done", []))
+def _tick(step: Step) -> str:
+    """A tick belongs to one wording of a step: if a changed answer changes it, it is undone."""
+    return f"{step.key}|{step.title}"
 
 
-def mark_step(session: SessionBase, key: str, done: bool) -> None:
+def done_steps(session: SessionBase, steps: tuple[Step, ...]) -> set[str]:
+    """Keys of the steps, of these, that the person has ticked off."""
+    ticks = set(session.get("done", []))
+    return {step.key for step in steps if _tick(step) in ticks}
+
+
+def mark_step(session: SessionBase, step: Step, done: bool) -> None:
     """Tick a step off, or untick it."""
-    keys = done_steps(session)
+    ticks = set(session.get("done", []))
     if done:
-        keys.add(key)
+        ticks.add(_tick(step))
     else:
-        keys.discard(key)
-    session["done"] = sorted(keys)
+        ticks.discard(_tick(step))
+    session["done"] = sorted(ticks)

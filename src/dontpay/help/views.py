@@ -87,16 +87,18 @@ def plan(request: HttpRequest) -> HttpResponse:
     action_plan = build_plan(answers)
     if request.method == "POST":
         key = request.POST.get("step", "")
-        if key in {step.key for step in action_plan.steps}:
-            mark_step(request.session, key, request.POST.get("done") == "1")
-        return HttpResponseRedirect(f"{reverse('help:plan')}#{key}")
+        step = next((s for s in action_plan.steps if s.key == key), None)
+        if step is None:
+            return redirect("help:plan")
+        mark_step(request.session, step, request.POST.get("done") == "1")
+        return HttpResponseRedirect(f"{reverse('help:plan')}#{step.key}")
     saved = saved_answers(request.session)
     return render(
         request,
         "help/plan.html",
         {
             "plan": action_plan,
-            "done": done_steps(request.session),
+            "done": done_steps(request.session, action_plan.steps),
             "answer_rows": _answer_rows(questions_for(answers.jurisdiction), saved),
         },
     )
@@ -112,14 +114,23 @@ def _answer_rows(questions: list[Question], saved: dict[str, object]) -> list[di
     """The "Your answers" summary: each question, the answer's label and a change link."""
     rows = []
     for q in questions:
-        chosen = q.choice_for(saved.get(q.field))
         labels = dict(q.choices)
-        picked = chosen if isinstance(chosen, list) else [chosen]
+        if q.field in saved:
+            chosen = q.choice_for(saved[q.field])
+            picked = chosen if isinstance(chosen, list) else [chosen]
+            answer = ", ".join(labels.get(str(c), str(c)) for c in picked)
+        else:
+            answer = "Not answered"
         rows.append(
             {
                 "question": q.heading,
-                "answer": ", ".join(labels.get(str(c), "Not answered") for c in picked),
+                "answer": answer,
                 "change_url": reverse("help:question", kwargs={"slug": q.slug}) + "?change=1",
             }
         )
     return rows
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form was sent from a page that has expired (for example after Exit in another tab)."""
+    return render(request, "help/expired.html", status=403)

@@ -98,12 +98,17 @@ TEMPLATES = [
 
 # Privacy: session cookies only (gone when the browser closes), no separate CSRF cookie, no
 # referrer sent anywhere, and a Content-Security-Policy that allows nothing from another origin.
+# The session lives in a signed cookie, so answers are never stored on the server; the cookie
+# goes when the browser closes or the person exits.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 4 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_NAME = "session"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_USE_SESSIONS = True
+CSRF_FAILURE_VIEW = "dontpay.help.views.csrf_failure"
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -123,6 +128,23 @@ SECURE_CSP = {
 if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("DONTPAY_HSTS_SECONDS", "31536000"))
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+#: The organisation's master secret (base64 of 32 bytes). Without it, a key file is created in
+#: the data directory (mode 0600) on first run. Everything in the vault depends on it: back it up.
+DONTPAY_MASTER_KEY = os.environ.get("DONTPAY_MASTER_KEY") or None
+
+#: Where encrypted evidence and report records are stored.
+DONTPAY_VAULT_DIR = Path(os.environ.get("DONTPAY_VAULT_DIR", DATA_DIR / "vault")).resolve()
+
+#: Passphrases (reports) and passwords (staff) are hashed with Argon2.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# Uploads: at most 10 files a request; each file's size is checked before it is read.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 #: Where "Exit this page" sends the person: a busy, ordinary site that looks innocent on screen.
 DONTPAY_EXIT_URL = os.environ.get("DONTPAY_EXIT_URL", "https://www.bbc.co.uk/weather")

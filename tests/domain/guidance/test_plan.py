@@ -53,7 +53,14 @@ def test_thoughts_of_self_harm_bring_emergency_and_crisis_support_to_the_top() -
 def test_crisis_support_is_always_offered_but_last_without_risk() -> None:
     plan = ids(timing="recent", self_harm=False, images="threatened")
     assert plan[-1] == "crisis-support"
-    assert step("crisis-support", self_harm=None).urgency is Urgency.WHEN_READY
+    assert step("crisis-support", self_harm=False).urgency is Urgency.WHEN_READY
+
+
+def test_rather_not_say_about_self_harm_offers_support_early_and_999_in_words() -> None:
+    support = step("crisis-support", timing="recent", self_harm=None)
+    assert support.urgency is Urgency.NOW
+    assert "If you feel you might act on those thoughts, call 999" in support.body
+    assert "999" in [c.phone for c in support.contacts]
 
 
 def test_unknown_timing_covers_the_emergency_case_in_words() -> None:
@@ -112,9 +119,21 @@ def test_child_protection_for_children_and_in_words_when_age_unknown() -> None:
     assert "child-protection" not in ids(under_18=False)
 
 
-def test_child_protection_never_invites_an_upload() -> None:
-    body = step("child-protection", under_18=True).body
-    assert "You do not need to send anyone the images" in body
+@pytest.mark.parametrize("jurisdiction", available_jurisdictions())
+def test_children_are_never_invited_to_upload_images_except_to_report_remove(
+    jurisdiction: str,
+) -> None:
+    """The only upload a child is ever pointed to is Report Remove's, to the IWF."""
+    plan = build_plan(
+        Answers(jurisdiction=jurisdiction, under_18=True, images="shared", platforms=("kik",))
+    )
+    assert (
+        "You do not need to send" in next(s for s in plan.steps if s.id == "child-protection").body
+    )
+    for planned in plan.steps:
+        for sentence in planned.body.replace("\n", " ").split(". "):
+            if "upload" in sentence.lower():
+                assert "Internet Watch Foundation" in sentence or "IWF" in sentence, sentence
 
 
 def test_report_to_police_wording_by_age() -> None:
@@ -230,10 +249,11 @@ def test_under_18_always_gets_child_protection(answers: Answers) -> None:
 
 def test_every_combination_of_answers_renders_in_every_pack() -> None:
     """Every wording the engine can ask for exists, in every pack (no KeyError, no placeholder)."""
+    platforms = tuple(load_pack("GB").platforms)
     for jurisdiction in available_jurisdictions():
         for timing, age, harm, paid, contact, images in itertools.product(
             (*TIMINGS, None), MAYBE, MAYBE, MAYBE, MAYBE, (*IMAGES, None)
         ):
-            answers = Answers(jurisdiction, timing, age, harm, paid, contact, ("x",), images)
+            answers = Answers(jurisdiction, timing, age, harm, paid, contact, platforms, images)
             for planned in build_plan(answers).steps:
                 assert "{" not in planned.title + planned.body, planned.key

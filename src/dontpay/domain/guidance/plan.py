@@ -81,6 +81,8 @@ def _call_emergency(answers: Answers) -> Iterator[_Choice]:
 def _crisis_support(answers: Answers) -> Iterator[_Choice]:
     if answers.self_harm:
         yield _Choice("thoughts-of-harm", Urgency.EMERGENCY)
+    elif answers.self_harm is None:
+        yield _Choice("if-thoughts", Urgency.NOW)
     else:
         yield _Choice("available", Urgency.WHEN_READY)
 
