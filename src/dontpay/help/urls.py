@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "help"
 urlpatterns = [
@@ -9,4 +9,19 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("staying-safe/", views.staying_safe, name="staying_safe"),
     path("exit/", views.exit_page, name="exit"),
+    path("report/", report_views.report_start, name="report_start"),
+    path("report/new/", report_views.report_new, name="report_new"),
+    path("report/saved/", report_views.report_saved, name="report_saved"),
+    path("report/sign-in/", report_views.report_sign_in, name="report_sign_in"),
+    path("report/sign-out/", report_views.report_sign_out, name="report_sign_out"),
+    path("report/record/", report_views.report_overview, name="report_overview"),
+    path("report/record/<slug:slug>/", report_views.report_section, name="report_section"),
+    path("report/evidence/", report_views.report_evidence, name="report_evidence"),
+    path(
+        "report/evidence/<int:pk>/thumbnail/",
+        report_views.evidence_thumbnail,
+        name="evidence_thumbnail",
+    ),
+    path("report/download/", report_views.report_download, name="report_download"),
+    path("report/delete/", report_views.report_delete, name="report_delete"),
 ]

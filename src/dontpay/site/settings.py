@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "dontpay.site",
+    "dontpay.cases",
     "dontpay.help",
 ]
 

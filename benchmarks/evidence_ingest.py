@@ -1,0 +1,115 @@
+"""Evidence ingest: how much of the speed of hashing and encrypting does the vault keep?
+
+Claim: `Vault.store` (SHA-256 + AES-256-GCM + an atomic, fsynced write to disk) keeps at least
+0.70 of the throughput of the bare work it cannot avoid: SHA-256 and AES-256-GCM of the same
+bytes in memory. The files are random (incompressible, like photos and video) and read into
+memory before timing, so both sides start from the same bytes. Each side runs `--runs` times,
+interleaved, and the best run counts.
+
+    uv run python benchmarks/evidence_ingest.py [--files 100] [--size-mb 2] [--runs 3] [--dir D]
+
+`--dir` chooses where the files and the vault go (default: the system temporary directory);
+point it at the disk the real vault will use, since fsync costs what that disk makes it cost.
+"""
+
+import argparse
+import hashlib
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from unittest import mock
+
+import cryptography
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from dontpay.domain.custody import Vault, new_data_key
+
+TARGET_RATIO = 0.70
+MB = 1_000_000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=100)
+    parser.add_argument("--size-mb", type=float, default=2.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="dontpay-bench-", dir=args.dir) as work:
+        root = Path(work)
+        blobs = _make_files(root / "files", args.files, int(args.size_mb * MB))
+        total_mb = sum(len(blob) for blob in blobs) / MB
+        key = new_data_key()
+        vault_dir = root / "vault"
+
+        def baseline() -> None:
+            cipher = AESGCM(key)
+            for blob in blobs:
+                hashlib.sha256(blob).hexdigest()
+                cipher.encrypt(os.urandom(12), blob, b"0" * 32)
+
+        def ours(durable: bool = True) -> Callable[[], None]:
+            def store_all() -> None:
+                vault = Vault(vault_dir)
+                with _without_fsync() if not durable else nullcontext():
+                    for blob in blobs:
+                        vault.store(key, blob)
+
+            return store_all
+
+        def reset() -> None:
+            shutil.rmtree(vault_dir, ignore_errors=True)
+
+        contenders = {
+            "baseline: sha256 + AES-GCM in memory": baseline,
+            "ours: Vault.store (durable)": ours(),
+            "for comparison: Vault.store without fsync": ours(durable=False),
+        }
+        best = {name: float("inf") for name in contenders}
+        for _ in range(args.runs):
+            for name, run in contenders.items():
+                reset()
+                os.sync()
+                started = time.perf_counter()
+                run()
+                best[name] = min(best[name], time.perf_counter() - started)
+        reset()
+
+    _print_table(total_mb, len(blobs), best, args.runs)
+
+
+def _make_files(directory: Path, count: int, size: int) -> list[bytes]:
+    directory.mkdir()
+    for number in range(count):
+        (directory / f"evidence-{number:03d}.bin").write_bytes(os.urandom(size))
+    return [path.read_bytes() for path in sorted(directory.iterdir())]
+
+
+def _without_fsync() -> AbstractContextManager[object]:
+    return mock.patch("os.fsync", return_value=None)
+
+
+def _print_table(total_mb: float, count: int, best: dict[str, float], runs: int) -> None:
+    print(
+        f"{count} files, {total_mb:.0f} MB; best of {runs} runs; "
+        f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}, "
+        f"cryptography {cryptography.__version__}; load average {os.getloadavg()[0]:.2f}"
+    )
+    width = max(len(name) for name in best)
+    print(f"{'':{width}}  {'MB':>6}  {'seconds':>8}  {'MB/s':>8}")
+    for name, seconds in best.items():
+        print(f"{name:{width}}  {total_mb:6.0f}  {seconds:8.3f}  {total_mb / seconds:8.1f}")
+    names = list(best)
+    ratio = best[names[0]] / best[names[1]]
+    verdict = "meets" if ratio >= TARGET_RATIO else "MISSES"
+    print(f"ratio ours/baseline (throughput): {ratio:.2f}; target >= {TARGET_RATIO}: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Evidence items: checked, encrypted and stored byte-for-byte, then recorded and chained."""
+
+import hashlib
+
+from django.db import transaction
+from django.db.models import Sum
+
+from dontpay.domain.custody import decrypt, encrypt
+from dontpay.domain.evidence import check_evidence, make_thumbnail, safe_file_name
+
+from .custody import record_event
+from .models import EvidenceItem, Report
+from .vault import data_key, vault
+
+
+class EvidenceCorrupted(Exception):
+    """A stored file no longer matches the hash recorded when it was uploaded."""
+
+
+def stored_bytes(report: Report) -> int:
+    """How much evidence the report already holds."""
+    return int(report.evidence.aggregate(total=Sum("size"))["total"] or 0)
+
+
+def add_evidence(report: Report, name: str, data: bytes, actor: str = "person") -> EvidenceItem:
+    """Check a file, store it encrypted (with a thumbnail for screenshots), then record it.
+
+    Raises `EvidenceRejected` (with a reason a person can read) before anything is stored.
+    The files are durable before the row is written, so an item that exists is always whole;
+    a crash in between leaves only unreferenced blobs, which `sweep_orphans` removes.
+    """
+    checked = check_evidence(
+        data, already_stored_bytes=stored_bytes(report), screenshots_only=report.under_18 is True
+    )
+    key = data_key(report)
+    store = vault()
+    blob = store.store(key, data)
+    thumbnail = store.store(key, make_thumbnail(data)) if checked.kind == "screenshot" else None
+    display_name = safe_file_name(name, fallback_stem=f"evidence{checked.extension}")
+    with transaction.atomic():  # the row and its custody event stand or fall together
+        item = EvidenceItem.objects.create(
+            report=report,
+            blob_id=blob.blob_id,
+            thumbnail_blob_id=thumbnail.blob_id if thumbnail else "",
+            kind=checked.kind,
+            media_type=checked.media_type,
+            extension=checked.extension,
+            size=blob.size,
+            sha256=blob.sha256,
+            name=encrypt(key, display_name.encode(), blob.blob_id.encode()),
+            width=checked.width,
+            height=checked.height,
+        )
+        record_event(
+            report,
+            "item-added",
+            actor,
+            {"item": item.pk, "sha256": blob.sha256, "size": blob.size, "type": checked.media_type},
+        )
+    return item
+
+
+def read_evidence(item: EvidenceItem, *, thumbnail: bool = False) -> bytes:
+    """The original file (or its thumbnail), decrypted and checked against its recorded hash."""
+    key = data_key(item.report)
+    if thumbnail:
+        return vault().open(key, item.thumbnail_blob_id)
+    data = vault().open(key, item.blob_id)
+    if hashlib.sha256(data).hexdigest() != item.sha256:
+        raise EvidenceCorrupted(item.pk)
+    return data
+
+
+def evidence_name(item: EvidenceItem) -> str:
+    """The item's file name as uploaded (made safe)."""
+    return decrypt(data_key(item.report), bytes(item.name), item.blob_id.encode()).decode()
+
+
+def remove_evidence(item: EvidenceItem, actor: str = "person") -> None:
+    """Delete an item and its files, recording that it was removed."""
+    report = item.report
+    blob_ids = [b for b in (item.blob_id, item.thumbnail_blob_id) if b]
+    detail: dict[str, str | int] = {"item": item.pk, "sha256": item.sha256}
+    with transaction.atomic():
+        item.delete()
+        record_event(report, "item-removed", actor, detail)
+    for blob_id in blob_ids:
+        vault().remove(blob_id)
+
+
+def referenced_blob_ids() -> set[str]:
+    """Every blob some evidence row points at."""
+    rows = EvidenceItem.objects.values_list("blob_id", "thumbnail_blob_id")
+    return {blob for pair in rows for blob in pair if blob}
+
+
+def sweep_orphans(grace_seconds: float = 3600.0) -> int:
+    """Remove blobs no row points at (left by a crash between file and row), and temp files.
+
+    Only blobs older than `grace_seconds` are touched, so an upload whose file is written but
+    whose row is not yet committed is never swept away. Returns how many files were removed.
+    """
+    store = vault()
+    referenced = referenced_blob_ids()
+    orphans = [b for b in store.blob_ids(older_than=grace_seconds) if b not in referenced]
+    for blob_id in orphans:
+        store.remove(blob_id)
+    return len(orphans) + store.remove_temporaries(older_than=grace_seconds)

@@ -1,0 +1,100 @@
+"""The report pack: a signed ZIP a person can hand to the police or a helpline."""
+
+import base64
+import json
+from typing import Any
+
+import weasyprint
+from django.template.loader import render_to_string
+from django.utils import timezone
+from PIL import ImageFile
+from weasyprint.urls import URLFetcher
+
+from dontpay.domain.custody import build_pack, event_as_json
+from dontpay.domain.reports import SECTIONS
+
+from .custody import chain_of, record_event
+from .evidence import evidence_name, read_evidence
+from .models import Report
+from .reports import read_record
+from .vault import organisation_keys
+
+PACK_FORMAT = "dontpay-report/1"
+
+# Importing WeasyPrint switches on Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would make
+# every later evidence check accept truncated images. Our PDFs only embed complete thumbnails.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def report_pack(report: Report, actor: str = "person") -> bytes:
+    """Assemble, sign and return the report's pack; the export is recorded in its chain."""
+    record_event(report, "exported", actor)
+    record = read_record(report)
+    items = list(report.evidence.all())
+    evidence = []
+    members: dict[str, bytes] = {}
+    for number, item in enumerate(items, start=1):
+        original = read_evidence(item)
+        name = evidence_name(item)
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        member = f"evidence/{number:02d}-{stem}{item.extension}"
+        members[member] = original
+        evidence.append(
+            {
+                "file": member,
+                "name": name,
+                "kind": item.kind,
+                "media_type": item.media_type,
+                "size": item.size,
+                "sha256": item.sha256,
+                "width": item.width,
+                "height": item.height,
+                "uploaded_at": item.created_at.isoformat(),
+                "thumbnail": read_evidence(item, thumbnail=True)
+                if item.thumbnail_blob_id
+                else None,
+            }
+        )
+    chain = chain_of(report)
+    document = {
+        "format": PACK_FORMAT,
+        "reference": report.reference,
+        "created_at": report.created_at.isoformat(),
+        "exported_at": timezone.now().isoformat(),
+        "jurisdiction": report.jurisdiction or None,
+        "under_18": report.under_18,
+        "record": record,
+        "evidence": [{k: v for k, v in e.items() if k != "thumbnail"} for e in evidence],
+        "custody_head": {"sequence": chain[-1].sequence, "hash": chain[-1].hash},
+        "public_key_fingerprint": organisation_keys().public_key_fingerprint(),
+    }
+    members["report.json"] = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+    members["report.pdf"] = _pdf(document, evidence, record)
+    members["custody.jsonl"] = "".join(event_as_json(e) + "\n" for e in chain).encode()
+    return build_pack(members, organisation_keys())
+
+
+def _pdf(document: dict[str, Any], evidence: list[dict[str, Any]], record: dict[str, Any]) -> bytes:
+    """The human-readable report, from a Django template, rendered without any network access."""
+    sections = [
+        {
+            "section": section,
+            "items": record[section.slug]
+            if section.repeatable
+            else ([record[section.slug]] if record[section.slug] else []),
+        }
+        for section in SECTIONS
+    ]
+    for item in evidence:
+        if item["thumbnail"]:
+            item["thumbnail_uri"] = "data:image/jpeg;base64," + base64.b64encode(
+                item["thumbnail"]
+            ).decode("ascii")
+    html = render_to_string(
+        "cases/report_pdf.html",
+        {"report": document, "sections": sections, "evidence": evidence},
+    )
+    # Nothing is ever fetched for the PDF: thumbnails are embedded as data: URIs.
+    data_only = URLFetcher(allowed_protocols={"data"})
+    pdf: bytes = weasyprint.HTML(string=html, url_fetcher=data_only).write_pdf()
+    return pdf

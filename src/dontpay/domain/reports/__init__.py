@@ -1,0 +1,25 @@
+"""The structured record of a report: what to write down, and how each answer is checked."""
+
+from .record import (
+    SECTIONS,
+    Field,
+    InvalidRecord,
+    Section,
+    clean_section,
+    empty_record,
+    section,
+)
+from .references import new_passphrase, new_reference, normalise_reference
+
+__all__ = [
+    "SECTIONS",
+    "Field",
+    "InvalidRecord",
+    "Section",
+    "clean_section",
+    "empty_record",
+    "new_passphrase",
+    "new_reference",
+    "normalise_reference",
+    "section",
+]

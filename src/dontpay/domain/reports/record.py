@@ -1,0 +1,323 @@
+"""What a person is asked to write down, section by section, and how each answer is checked.
+
+The sections follow the NCA's "write down as much information as possible" and the details
+police and helplines ask for (see docs/report-format.md). Every field is optional: a record is
+saved as it grows, and nothing is refused except what cannot be what it claims to be (a date
+that is not a date, an amount that is not a number, a link that is not a web address).
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class InvalidRecord(ValueError):
+    """One or more answers in a section cannot be used; `errors` maps field name to message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One answer: `kind` is text, long-text, date, datetime, url, email, money or choice."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    hint: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """One page of the record; a repeatable section holds a list of items (e.g. offenders)."""
+
+    slug: str
+    title: str
+    intro: str
+    fields: tuple[Field, ...]
+    repeatable: bool = False
+    item_name: str = ""
+
+
+CURRENCIES = (("GBP", "Pounds (GBP)"), ("USD", "US dollars (USD)"), ("EUR", "Euros (EUR)"))
+CURRENCIES_WITH_OTHER = (*CURRENCIES, ("other", "Another currency or crypto"))
+PLATFORMS = (
+    ("instagram", "Instagram"),
+    ("facebook", "Facebook"),
+    ("snapchat", "Snapchat"),
+    ("tiktok", "TikTok"),
+    ("whatsapp", "WhatsApp"),
+    ("telegram", "Telegram"),
+    ("skype", "Skype"),
+    ("x", "X (Twitter)"),
+    ("discord", "Discord"),
+    ("kik", "Kik"),
+    ("email", "Email"),
+    ("other", "Somewhere else"),
+)
+PAYMENT_DETAIL_KINDS = (
+    ("bank-account", "UK bank account (sort code and account number)"),
+    ("iban", "International bank account (IBAN)"),
+    ("crypto-wallet", "Crypto wallet address"),
+    ("paypal", "PayPal"),
+    ("cashapp", "Cash App"),
+    ("other-handle", "Another payment app or handle"),
+    ("gift-card", "Gift card"),
+    ("money-transfer", "Money transfer (for example Western Union or MoneyGram)"),
+)
+YES_NO_UNKNOWN = (("yes", "Yes"), ("no", "No"), ("unknown", "I don't know"))
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "when",
+        "When it happened",
+        "Dates help the police put messages in order. Leave anything you are not sure about.",
+        (
+            Field("started_on", "When did you first have contact with them?", "date"),
+            Field("threats_on", "When did the threats start?", "date"),
+        ),
+    ),
+    Section(
+        "who",
+        "Who contacted you",
+        "Add each account they used. Usernames and profile links matter most: they help "
+        "police find the people behind them.",
+        (
+            Field("platform", "App or site", "choice", choices=PLATFORMS),
+            Field("username", "Username", hint="For example @name, or a Skype name"),
+            Field("display_name", "Name shown on the profile"),
+            Field("profile_url", "Link to their profile", "url"),
+            Field(
+                "platform_id",
+                "Account ID, if the app shows one",
+                hint="For example a Skype ID, which has no spaces and appears after 'Skype:'",
+            ),
+        ),
+        repeatable=True,
+        item_name="account",
+    ),
+    Section(
+        "contact-details",
+        "Phone numbers and email addresses they used",
+        "Write each one on its own line.",
+        (
+            Field("phone_numbers", "Phone numbers", "long-text"),
+            Field("emails", "Email addresses", "long-text"),
+        ),
+    ),
+    Section(
+        "demands",
+        "What they asked for",
+        "Add each demand: how much, how they wanted it paid, and by when.",
+        (
+            Field("amount", "Amount", "money"),
+            Field("currency", "Currency", "choice", choices=CURRENCIES_WITH_OTHER),
+            Field(
+                "method",
+                "How they wanted it paid",
+                hint="For example bank transfer, gift cards or crypto",
+            ),
+            Field("deadline", "Deadline they gave", "datetime"),
+        ),
+        repeatable=True,
+        item_name="demand",
+    ),
+    Section(
+        "payment-details",
+        "Payment details they gave you",
+        "Bank details, wallet addresses and payment handles are often reused by the same "
+        "criminals, so they can link your report to others.",
+        (
+            Field("kind", "Type", "choice", choices=PAYMENT_DETAIL_KINDS),
+            Field(
+                "value",
+                "The details",
+                hint="For example a sort code and account number, an IBAN, a wallet address, "
+                "a $cashtag or a money transfer control number (MTCN)",
+            ),
+            Field("note", "Anything else about it", hint="For example the name on the account"),
+        ),
+        repeatable=True,
+        item_name="payment detail",
+    ),
+    Section(
+        "payments",
+        "Payments you made",
+        "Only if you paid. It is not your fault if you did.",
+        (
+            Field("amount", "Amount", "money"),
+            Field("currency", "Currency", "choice", choices=CURRENCIES_WITH_OTHER),
+            Field("paid_on", "Date paid", "date"),
+            Field("method", "How you paid"),
+            Field("reference", "Payment reference or transaction ID"),
+            Field("collected", "Has the money been collected?", "choice", choices=YES_NO_UNKNOWN),
+        ),
+        repeatable=True,
+        item_name="payment",
+    ),
+    Section(
+        "posted",
+        "Anything already posted",
+        "Links to anything they have posted or shared. Put each link on its own line.",
+        (Field("links", "Links", "long-text"),),
+    ),
+    Section(
+        "reports-made",
+        "Reports you have already made",
+        "Reference numbers let police and platforms find your earlier reports.",
+        (
+            Field("police_reference", "Police crime reference number"),
+            Field(
+                "platform_reports",
+                "Reports to apps or sites",
+                "long-text",
+                hint="The app and any report number, one per line",
+            ),
+            Field(
+                "stopncii_case",
+                "StopNCII case number",
+                hint="StopNCII cannot recover your case number and PIN: keep them safe",
+            ),
+            Field("report_remove_case", "Report Remove or Take It Down case number"),
+        ),
+    ),
+    Section(
+        "messages",
+        "Their messages",
+        "Copy and paste their messages here, as they were sent.",
+        (Field("text", "Messages", "long-text"),),
+    ),
+    Section(
+        "your-account",
+        "What happened, in your words",
+        "Say as much or as little as you want.",
+        (Field("text", "What happened", "long-text"),),
+    ),
+    Section(
+        "contact",
+        "How you want to be contacted",
+        "Only if you want a helpline or the police to contact you about this report.",
+        (
+            Field(
+                "how",
+                "How should we contact you?",
+                "choice",
+                choices=(
+                    ("none", "Do not contact me"),
+                    ("email", "By email"),
+                    ("phone", "By phone"),
+                ),
+            ),
+            Field("email", "Email address", "email"),
+            Field("phone", "Phone number"),
+            Field("safe_times", "When is it safe to contact you?"),
+        ),
+    ),
+)
+
+MAX_TEXT = 300
+MAX_LONG_TEXT = 50_000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def section(slug: str) -> Section:
+    """The section with this slug; `KeyError` if there is none."""
+    for candidate in SECTIONS:
+        if candidate.slug == slug:
+            return candidate
+    raise KeyError(slug)
+
+
+def empty_record() -> dict[str, Any]:
+    """A record with nothing in it yet: a dict per section, a list per repeatable section."""
+    return {s.slug: [] if s.repeatable else {} for s in SECTIONS}
+
+
+def clean_section(target: Section, raw: Mapping[str, str]) -> dict[str, str]:
+    """Check one section's answers (or one item of a repeatable section).
+
+    Returns only the non-empty answers, normalised (dates as YYYY-MM-DD, amounts as plain
+    decimals); raises `InvalidRecord` with a message per bad field.
+    """
+    cleaned: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for field in target.fields:
+        value = str(raw.get(field.name, "")).strip()
+        if not value:
+            continue
+        try:
+            cleaned[field.name] = _clean(field, value)
+        except ValueError as problem:
+            errors[field.name] = str(problem)
+    if errors:
+        raise InvalidRecord(errors)
+    return cleaned
+
+
+def _clean(field: Field, value: str) -> str:
+    limit = MAX_LONG_TEXT if field.kind == "long-text" else MAX_TEXT
+    if len(value) > limit:
+        raise ValueError(f"This must be {limit:,} characters or fewer")
+    if "\x00" in value:
+        raise ValueError("This contains a character that cannot be stored")
+    match field.kind:
+        case "date":
+            return _date(field, value).isoformat()
+        case "datetime":
+            try:
+                return (
+                    datetime.fromisoformat(value).replace(tzinfo=None).isoformat(timespec="minutes")
+                )
+            except ValueError:
+                raise ValueError("Enter a real date and time") from None
+        case "money":
+            return _money(field, value)
+        case "url":
+            return _url(field, value)
+        case "email":
+            if not _EMAIL.match(value):
+                raise ValueError(
+                    "Enter an email address in the right format, like name@example.com"
+                )
+            return value
+        case "choice":
+            if value not in dict(field.choices):
+                raise ValueError("Select an option from the list")
+            return value
+        case _:
+            return value
+
+
+def _date(field: Field, value: str) -> date:
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("Enter a real date") from None
+    if parsed > date.today():
+        raise ValueError("The date must be today or in the past")
+    return parsed
+
+
+def _money(field: Field, value: str) -> str:
+    try:
+        amount = Decimal(value.replace(",", "").lstrip("£$€"))
+    except InvalidOperation:
+        raise ValueError("Enter an amount as a number, like 250 or 99.50") from None
+    if not amount.is_finite() or amount < 0 or amount > Decimal("1e12"):
+        raise ValueError("Enter an amount as a number, like 250 or 99.50")
+    return f"{amount.quantize(Decimal('0.01'))}"
+
+
+def _url(field: Field, value: str) -> str:
+    candidate = value if "://" in value else f"https://{value}"
+    parts = urlsplit(candidate)
+    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in candidate:
+        raise ValueError("Enter a web address, like https://example.com/name")
+    return candidate

@@ -1,0 +1,248 @@
+"""Saving a report: start, come back with the passphrase, fill in the record, add evidence,
+download the pack, delete. Views parse, call `dontpay.cases`, and render."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dontpay.cases.custody import record_event
+from dontpay.cases.evidence import add_evidence, evidence_name, read_evidence, remove_evidence
+from dontpay.cases.models import EvidenceItem, Report
+from dontpay.cases.pack import report_pack
+from dontpay.cases.reports import (
+    TooManyAttempts,
+    add_item,
+    client_fingerprint,
+    create_report,
+    delete_report,
+    open_report,
+    read_record,
+    remove_item,
+    save_section,
+)
+from dontpay.domain.evidence import EvidenceLimits, EvidenceRejected
+from dontpay.domain.reports import SECTIONS, InvalidRecord, section
+
+from .session import saved_answers
+
+View = Callable[..., HttpResponse]
+
+
+def _report(request: HttpRequest) -> Report | None:
+    pk = request.session.get("report")
+    return Report.objects.filter(pk=pk, deleted_at__isnull=True).first() if pk else None
+
+
+def report_required(view: View) -> View:
+    """Only for the person holding this report's passphrase in this browser session."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        report = _report(request)
+        if report is None:
+            return redirect("help:report_sign_in")
+        return view(request, report, *args, **kwargs)
+
+    return wrapped
+
+
+def report_start(request: HttpRequest) -> HttpResponse:
+    """What a saved report is, and the two ways in: start one, or come back to one."""
+    return render(request, "help/report/start.html", {"report": _report(request)})
+
+
+@require_POST
+def report_new(request: HttpRequest) -> HttpResponse:
+    answers = saved_answers(request.session)
+    created = create_report(
+        jurisdiction=answers.get("jurisdiction", ""), under_18=answers.get("under_18")
+    )
+    request.session["report"] = created.report.pk
+    request.session["new_passphrase"] = created.passphrase
+    return redirect("help:report_saved")
+
+
+@report_required
+def report_saved(request: HttpRequest, report: Report) -> HttpResponse:
+    """The reference and passphrase, shown this once."""
+    passphrase = request.session.pop("new_passphrase", None)
+    if passphrase is None:
+        return redirect("help:report_overview")
+    return render(request, "help/report/saved.html", {"report": report, "passphrase": passphrase})
+
+
+@require_http_methods(["GET", "POST"])
+def report_sign_in(request: HttpRequest) -> HttpResponse:
+    """Come back to a report with its reference and passphrase."""
+    errors: dict[str, str] = {}
+    values = {"reference": "", "passphrase": ""}
+    status = 200
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in values}
+        if not values["reference"]:
+            errors["reference"] = "Enter your report reference, like DP-7F3K-9QX2"
+        if not values["passphrase"]:
+            errors["passphrase"] = "Enter your passphrase"  # noqa: S105 - a message, not a secret
+        if not errors:
+            client = client_fingerprint(request.META.get("REMOTE_ADDR", ""))
+            try:
+                report = open_report(values["reference"], values["passphrase"], client)
+            except TooManyAttempts:
+                errors["reference"] = (
+                    "Too many attempts. For your safety, wait 15 minutes and try again"
+                )
+            else:
+                if report:
+                    request.session.cycle_key()
+                    request.session["report"] = report.pk
+                    return redirect("help:report_overview")
+                errors["passphrase"] = "The reference or passphrase is not right. Check both"  # noqa: S105
+        status = 400
+    values["passphrase"] = ""  # never sent back to the page
+    return render(
+        request, "help/report/sign_in.html", {"errors": errors, "values": values}, status=status
+    )
+
+
+@require_POST
+def report_sign_out(request: HttpRequest) -> HttpResponse:
+    request.session.pop("report", None)
+    return redirect("help:report_start")
+
+
+@report_required
+def report_overview(request: HttpRequest, report: Report) -> HttpResponse:
+    """The record as a task list: each section, the evidence, the pack."""
+    record = read_record(report)
+    rows = [{"section": s, "filled": bool(record.get(s.slug))} for s in SECTIONS]
+    return render(
+        request,
+        "help/report/overview.html",
+        {"report": report, "rows": rows, "evidence_count": report.evidence.count()},
+    )
+
+
+@report_required
+@require_http_methods(["GET", "POST"])
+def report_section(request: HttpRequest, report: Report, slug: str) -> HttpResponse:
+    """One section of the record; repeatable sections add one item at a time."""
+    try:
+        current = section(slug)
+    except KeyError:
+        raise Http404 from None
+    record = read_record(report)
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {} if current.repeatable else dict(record.get(slug) or {})
+    if request.method == "POST":
+        values = {f.name: request.POST.get(f.name, "") for f in current.fields}
+        action = request.POST.get("action", "continue")
+        try:
+            if action.startswith("remove-"):
+                remove_item(report, current, int(action.removeprefix("remove-")))
+                return redirect("help:report_section", slug=slug)
+            if current.repeatable:
+                add_item(report, current, values)
+                if action == "add":
+                    return redirect("help:report_section", slug=slug)
+            else:
+                save_section(report, current, values)
+            return redirect(_next_page(slug))
+        except InvalidRecord as problem:
+            errors = problem.errors
+        except ValueError:
+            raise Http404 from None
+    index = [s.slug for s in SECTIONS].index(slug)
+    return render(
+        request,
+        "help/report/section.html",
+        {
+            "report": report,
+            "section": current,
+            "items": record.get(slug) if current.repeatable else [],
+            "values": values,
+            "errors": errors,
+            "number": index + 1,
+            "count": len(SECTIONS),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _next_page(slug: str) -> str:
+    slugs = [s.slug for s in SECTIONS]
+    index = slugs.index(slug)
+    if index + 1 < len(slugs):
+        return f"/report/record/{slugs[index + 1]}/"
+    return "/report/evidence/"
+
+
+@report_required
+@require_http_methods(["GET", "POST"])
+def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
+    """Upload screenshots and files; each file is accepted or refused on its own."""
+    rejected: list[tuple[str, str]] = []
+    added: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "upload")
+        if action.startswith("remove-"):
+            item = report.evidence.filter(pk=action.removeprefix("remove-")).first()
+            if item:
+                remove_evidence(item)
+            return redirect("help:report_evidence")
+        files = request.FILES.getlist("files")
+        if not files:
+            rejected.append(("", "Select one or more files to upload"))
+        limit = EvidenceLimits().max_file_bytes
+        for upload in files:
+            name = upload.name or "file"
+            if (upload.size or 0) > limit:
+                rejected.append((name, f"This file is larger than {limit // (1024 * 1024)} MB."))
+                continue
+            try:
+                add_evidence(report, name, upload.read())
+                added.append(name)
+            except EvidenceRejected as problem:
+                rejected.append((name, problem.reason))
+        if not rejected:
+            return redirect("help:report_evidence")
+    else:
+        record_event(report, "viewed", "person", {"items": report.evidence.count()})
+    items = [(item, evidence_name(item)) for item in report.evidence.all()]
+    return render(
+        request,
+        "help/report/evidence.html",
+        {"report": report, "items": items, "rejected": rejected, "added": added},
+        status=400 if rejected else 200,
+    )
+
+
+@report_required
+def evidence_thumbnail(request: HttpRequest, report: Report, pk: int) -> HttpResponse:
+    item = EvidenceItem.objects.filter(report=report, pk=pk).exclude(thumbnail_blob_id="").first()
+    if item is None:
+        raise Http404
+    return HttpResponse(read_evidence(item, thumbnail=True), content_type="image/jpeg")
+
+
+@report_required
+@require_POST
+def report_download(request: HttpRequest, report: Report) -> HttpResponse:
+    """The signed report pack, as a ZIP download."""
+    response = HttpResponse(report_pack(report), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="report-{report.reference}.zip"'
+    return response
+
+
+@report_required
+@require_http_methods(["GET", "POST"])
+def report_delete(request: HttpRequest, report: Report) -> HttpResponse:
+    """Delete the report and everything in it, after asking."""
+    if request.method == "POST":
+        delete_report(report)
+        request.session.pop("report", None)
+        return render(request, "help/report/deleted.html")
+    return render(request, "help/report/delete.html", {"report": report})

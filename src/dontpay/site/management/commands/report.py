@@ -1,0 +1,114 @@
+"""`dontpay report new FILE.json [--evidence PATH…]` and `dontpay report pack REF -o OUT.zip`."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from dontpay.cases.evidence import add_evidence
+from dontpay.cases.models import Report
+from dontpay.cases.pack import report_pack
+from dontpay.cases.reports import add_item, create_report, save_section
+from dontpay.domain.evidence import EvidenceRejected
+from dontpay.domain.reports import SECTIONS, InvalidRecord, normalise_reference, section
+from dontpay.site.commands import BadInput, ProductCommand
+
+
+class Command(ProductCommand):
+    help = "Create a report from JSON (with evidence files), or write a report's pack."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        new = actions.add_parser("new", help="create a report from a JSON file")
+        new.add_argument("file", metavar="FILE.json")
+        new.add_argument("--evidence", nargs="*", default=[], metavar="PATH")
+        new.add_argument("--json", action="store_true")
+        pack = actions.add_parser("pack", help="write a report's signed pack")
+        pack.add_argument("reference")
+        pack.add_argument("-o", "--output", required=True, metavar="OUT.zip")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "new":
+            self._new(options)
+        else:
+            self._pack(options)
+
+    def _new(self, options: dict[str, Any]) -> None:
+        data = _read_report_json(options["file"])
+        evidence = [(Path(p).name, _read_file(p)) for p in options["evidence"]]
+        created = create_report(
+            jurisdiction=str(data.get("jurisdiction", "")),
+            under_18=data.get("under_18"),
+            actor="command",
+        )
+        report = created.report
+        try:
+            _fill_record(report, data.get("record", {}))
+            for name, content in evidence:
+                try:
+                    add_evidence(report, name, content, actor="command")
+                except EvidenceRejected as problem:
+                    raise BadInput(f"--evidence {name}: {problem.reason}") from None
+        except BadInput:
+            report.delete()
+            raise
+        result = {"reference": report.reference, "passphrase": created.passphrase}
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            self.stdout.write(
+                f"reference: {result['reference']}\npassphrase: {result['passphrase']}"
+            )
+
+    def _pack(self, options: dict[str, Any]) -> None:
+        reference = normalise_reference(options["reference"])
+        report = Report.objects.filter(reference=reference, deleted_at__isnull=True).first()
+        if report is None:
+            raise BadInput(f"reference: no report {options['reference']!r}")
+        Path(options["output"]).write_bytes(report_pack(report, actor="command"))
+        self.stdout.write(f"wrote {options['output']}")
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as problem:
+        raise BadInput(f"cannot read {path}: {problem.strerror}") from None
+
+
+def _read_report_json(path: str) -> dict[str, Any]:
+    try:
+        data = json.loads(_read_file(path))
+    except (json.JSONDecodeError, UnicodeDecodeError) as problem:
+        raise BadInput(f"{path}: not valid JSON ({problem})") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{path}: must be a JSON object with 'record'")
+    return data
+
+
+def _fill_record(report: Report, record: object) -> None:
+    if not isinstance(record, dict):
+        raise BadInput("record: must be an object of sections")
+    known = [s.slug for s in SECTIONS]
+    for slug, content in record.items():
+        if slug not in known:
+            raise BadInput(f"record.{slug}: not a section; allowed: {', '.join(known)}")
+        target = section(slug)
+        entries = content if target.repeatable else [content]
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            shape = "a list of objects" if target.repeatable else "an object"
+            raise BadInput(f"record.{slug}: must be {shape}")
+        for index, entry in enumerate(entries):
+            where = f"record.{slug}[{index}]" if target.repeatable else f"record.{slug}"
+            unknown = set(entry) - {f.name for f in target.fields}
+            if unknown:
+                raise BadInput(f"{where}.{sorted(unknown)[0]}: not a field of this section")
+            try:
+                if target.repeatable:
+                    add_item(report, target, {k: str(v) for k, v in entry.items()}, "command")
+                else:
+                    save_section(report, target, {k: str(v) for k, v in entry.items()}, "command")
+            except InvalidRecord as problem:
+                name, message = next(iter(problem.errors.items()))
+                raise BadInput(f"{where}.{name}: {message}") from None

@@ -1,0 +1,238 @@
+"""The vault: blobs are stored encrypted, bound to their ids, written atomically, and only
+complete blobs are ever listed."""
+
+import hashlib
+import os
+import re
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from dontpay.domain.custody import (
+    DecryptionFailed,
+    InvalidBlobId,
+    MissingBlob,
+    Vault,
+    new_data_key,
+)
+
+#: Distinctive enough that finding it in a file means the file holds plaintext.
+SECRET = b"He said he would send the photos to my school at 9pm. " * 40
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Vault:
+    return Vault(tmp_path / "vault")
+
+
+@pytest.fixture
+def key() -> bytes:
+    return new_data_key()
+
+
+def path_of(vault: Vault, blob_id: str) -> Path:
+    return vault.root / blob_id[:2] / blob_id
+
+
+def all_files(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+def test_store_then_open_round_trips(vault: Vault, key: bytes) -> None:
+    sealed = vault.store(key, SECRET)
+    assert vault.open(key, sealed.blob_id) == SECRET
+
+
+def test_sealed_blob_describes_the_plaintext(vault: Vault, key: bytes) -> None:
+    sealed = vault.store(key, SECRET)
+    assert re.fullmatch(r"[0-9a-f]{32}", sealed.blob_id)
+    assert sealed.size == len(SECRET)
+    assert sealed.sha256 == hashlib.sha256(SECRET).hexdigest()
+
+
+def test_large_blobs_round_trip_with_the_right_hash(vault: Vault, key: bytes) -> None:
+    plaintext = os.urandom(3 * 1024 * 1024 + 5)
+    sealed = vault.store(key, plaintext)
+    assert sealed.sha256 == hashlib.sha256(plaintext).hexdigest()
+    assert sealed.size == len(plaintext)
+    assert vault.open(key, sealed.blob_id) == plaintext
+    assert path_of(vault, sealed.blob_id).stat().st_size == 1 + 12 + len(plaintext) + 16
+
+
+def test_empty_blobs_are_stored(vault: Vault, key: bytes) -> None:
+    sealed = vault.store(key, b"")
+    assert (sealed.size, vault.open(key, sealed.blob_id)) == (0, b"")
+
+
+def test_each_blob_gets_a_new_id(vault: Vault, key: bytes) -> None:
+    ids = {vault.store(key, b"same").blob_id for _ in range(20)}
+    assert len(ids) == 20
+
+
+def test_blobs_are_sharded_by_the_first_two_characters_and_private(
+    vault: Vault, key: bytes
+) -> None:
+    sealed = vault.store(key, SECRET)
+    path = path_of(vault, sealed.blob_id)
+    assert all_files(vault.root) == [path]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_file_on_disk_never_holds_the_plaintext(vault: Vault, key: bytes) -> None:
+    sealed = vault.store(key, SECRET)
+    on_disk = path_of(vault, sealed.blob_id).read_bytes()
+    assert len(on_disk) == 1 + 12 + len(SECRET) + 16
+    assert b"send the photos" not in on_disk
+    assert SECRET[:16] not in on_disk
+    assert key not in on_disk
+
+
+@pytest.mark.parametrize("position", [0, 1, 12, 13, 500, -17, -1])
+def test_a_flipped_byte_on_disk_is_refused(vault: Vault, key: bytes, position: int) -> None:
+    sealed = vault.store(key, SECRET)
+    path = path_of(vault, sealed.blob_id)
+    data = bytearray(path.read_bytes())
+    data[position] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(DecryptionFailed):
+        vault.open(key, sealed.blob_id)
+
+
+def test_every_flipped_byte_of_a_small_blob_is_refused(vault: Vault, key: bytes) -> None:
+    sealed = vault.store(key, b"screenshot")
+    path = path_of(vault, sealed.blob_id)
+    original = path.read_bytes()
+    for position in range(len(original)):
+        altered = bytearray(original)
+        altered[position] ^= 0x80
+        path.write_bytes(bytes(altered))
+        with pytest.raises(DecryptionFailed):
+            vault.open(key, sealed.blob_id)
+
+
+def test_a_blob_opens_only_with_its_key(vault: Vault, key: bytes) -> None:
+    sealed = vault.store(key, SECRET)
+    with pytest.raises(DecryptionFailed):
+        vault.open(new_data_key(), sealed.blob_id)
+
+
+def test_a_blob_copied_under_another_id_is_refused(vault: Vault, key: bytes) -> None:
+    first, second = vault.store(key, b"first"), vault.store(key, b"second")
+    path_of(vault, second.blob_id).write_bytes(path_of(vault, first.blob_id).read_bytes())
+    with pytest.raises(DecryptionFailed):
+        vault.open(key, second.blob_id)
+
+
+def test_opening_a_missing_blob_raises_missing_blob(vault: Vault, key: bytes) -> None:
+    with pytest.raises(MissingBlob):
+        vault.open(key, "0" * 32)
+    assert issubclass(MissingBlob, LookupError)
+
+
+def test_remove_deletes_and_is_idempotent(vault: Vault, key: bytes) -> None:
+    kept, removed = vault.store(key, b"kept"), vault.store(key, b"removed")
+    vault.remove(removed.blob_id)
+    vault.remove(removed.blob_id)
+    vault.remove("f" * 32)
+    with pytest.raises(MissingBlob):
+        vault.open(key, removed.blob_id)
+    assert list(vault.blob_ids()) == [kept.blob_id]
+
+
+def test_blob_ids_lists_every_stored_blob(vault: Vault, key: bytes) -> None:
+    assert list(vault.blob_ids()) == []
+    stored = {vault.store(key, bytes([number])).blob_id for number in range(40)}
+    assert set(vault.blob_ids()) == stored
+
+
+@pytest.mark.parametrize(
+    "blob_id",
+    [
+        "../../etc/passwd",
+        "ab/../../../../etc/passwd",
+        "/etc/passwd",
+        "0" * 31,
+        "0" * 33,
+        "A" * 32,
+        "g" * 32,
+        "0" * 32 + "\n",
+        "../" + "0" * 29,
+        "",
+    ],
+)
+def test_anything_but_a_blob_id_is_refused(vault: Vault, key: bytes, blob_id: str) -> None:
+    with pytest.raises(InvalidBlobId):
+        vault.open(key, blob_id)
+    with pytest.raises(ValueError, match="not a blob id"):
+        vault.remove(blob_id)
+
+
+def plant_temporary(vault: Vault, key: bytes) -> Path:
+    """A temporary file exactly like the one a crashed `store` leaves behind."""
+    shard = path_of(vault, vault.store(key, b"neighbour").blob_id).parent
+    temporary = shard / f".{shard.name}{'1' * 30}.0badc0de.tmp"
+    temporary.write_bytes(b"half a blob")
+    return temporary
+
+
+def test_blob_ids_never_lists_temporary_or_stray_files(vault: Vault, key: bytes) -> None:
+    temporary = plant_temporary(vault, key)
+    (vault.root / "notes.txt").write_text("not a blob")
+    (temporary.parent / ("e" * 32)).write_text("a blob id in the wrong shard")
+    (vault.root / "zz").mkdir()
+    (vault.root / "zz" / ("0" * 32)).write_text("not a shard")
+    assert list(vault.blob_ids()) == [
+        path.name
+        for path in temporary.parent.iterdir()
+        if path.name.startswith(temporary.parent.name)
+    ]
+
+
+def test_remove_temporaries_removes_leftovers_only(vault: Vault, key: bytes) -> None:
+    temporary = plant_temporary(vault, key)
+    blobs = list(vault.blob_ids())
+    assert vault.remove_temporaries() == 1
+    assert not temporary.exists()
+    assert list(vault.blob_ids()) == blobs
+    assert vault.remove_temporaries() == 0
+
+
+def test_remove_temporaries_can_spare_writes_in_progress(vault: Vault, key: bytes) -> None:
+    recent = plant_temporary(vault, key)
+    old = recent.with_name(f".{recent.parent.name}{'2' * 30}.00000000.tmp")
+    old.write_bytes(b"crashed an hour ago")
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    assert vault.remove_temporaries(older_than=600) == 1
+    assert recent.exists()
+    assert not old.exists()
+
+
+def test_blob_ids_can_leave_out_blobs_stored_moments_ago(vault: Vault, key: bytes) -> None:
+    recent, old = vault.store(key, b"recent"), vault.store(key, b"old")
+    hour_ago = time.time() - 3600
+    os.utime(path_of(vault, old.blob_id), (hour_ago, hour_ago))
+    assert list(vault.blob_ids(older_than=600)) == [old.blob_id]
+    assert set(vault.blob_ids()) == {recent.blob_id, old.blob_id}
+
+
+def test_a_failed_write_leaves_nothing_behind(
+    vault: Vault, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(OSError, match="disk full"):
+        vault.store(key, SECRET)
+    monkeypatch.undo()
+    assert list(vault.blob_ids()) == []
+    assert all_files(vault.root) == []
+
+
+def test_a_missing_vault_directory_is_an_empty_vault(tmp_path: Path) -> None:
+    vault = Vault(tmp_path / "not-yet")
+    assert list(vault.blob_ids()) == []
+    assert vault.remove_temporaries() == 0

@@ -1,0 +1,179 @@
+"""Saving a report through the web: start, passphrase once, record pages, uploads, pack, delete."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from dontpay.cases.models import EvidenceItem, Report
+from dontpay.domain.custody import verify_pack
+from dontpay.domain.reports import SECTIONS
+
+from ..cases.factories import screenshot
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def start(client: Client) -> tuple[str, str]:
+    response = client.post("/report/new/")
+    assert response["Location"] == "/report/saved/"
+    page = client.get("/report/saved/").content.decode()
+    reference = re.search(r'data-testid="reference">([^<]+)<', page)[1]  # type: ignore[index]
+    passphrase = re.search(r'data-testid="passphrase">([^<]+)<', page)[1]  # type: ignore[index]
+    return reference, passphrase
+
+
+def test_the_passphrase_is_shown_once(client: Client) -> None:
+    reference, passphrase = start(client)
+    assert client.get("/report/saved/")["Location"] == "/report/record/"
+    assert passphrase not in client.get("/report/record/").content.decode()
+    assert Report.objects.get(reference=reference)
+
+
+def test_pages_need_the_report_open_in_this_session(client: Client) -> None:
+    start(client)
+    other = Client()
+    for url in ("/report/record/", "/report/record/who/", "/report/evidence/"):
+        assert other.get(url)["Location"] == "/report/sign-in/", url
+    assert other.post("/report/download/")["Location"] == "/report/sign-in/"
+
+
+def test_coming_back_with_the_passphrase(client: Client) -> None:
+    reference, passphrase = start(client)
+    other = Client()
+    wrong = other.post("/report/sign-in/", {"reference": reference, "passphrase": "nope"})
+    assert wrong.status_code == 400
+    assert "The reference or passphrase is not right" in wrong.content.decode()
+    assert "nope" not in wrong.content.decode()
+    right = other.post(
+        "/report/sign-in/", {"reference": reference.lower(), "passphrase": passphrase}
+    )
+    assert right["Location"] == "/report/record/"
+    assert reference in other.get("/report/record/").content.decode()
+
+
+def test_empty_sign_in_shows_both_errors(client: Client) -> None:
+    body = client.post("/report/sign-in/", {}).content.decode()
+    assert 'href="#reference"' in body
+    assert 'href="#passphrase"' in body
+
+
+def test_every_section_saves_and_moves_on(client: Client) -> None:
+    start(client)
+    for index, current in enumerate(SECTIONS):
+        response = client.post(f"/report/record/{current.slug}/", {"action": "continue"})
+        expected = (
+            f"/report/record/{SECTIONS[index + 1].slug}/"
+            if index + 1 < len(SECTIONS)
+            else "/report/evidence/"
+        )
+        assert response["Location"] == expected
+
+
+def test_a_bad_answer_is_shown_again_with_what_was_typed(client: Client) -> None:
+    start(client)
+    response = client.post(
+        "/report/record/demands/",
+        {"amount": "five hundred", "method": "gift cards", "action": "continue"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'href="#amount">Enter an amount as a number' in body
+    assert 'value="gift cards"' in body
+    assert 'value="five hundred"' in body
+
+
+def test_repeatable_sections_add_and_remove_items(client: Client) -> None:
+    start(client)
+    client.post("/report/record/who/", {"username": "@first", "action": "add"})
+    client.post("/report/record/who/", {"username": "@second", "action": "add"})
+    body = client.get("/report/record/who/").content.decode()
+    assert "Account 2" in body
+    client.post("/report/record/who/", {"action": "remove-0"})
+    body = client.get("/report/record/who/").content.decode()
+    assert "@second" in body
+    assert "@first" not in body
+
+
+def test_text_is_escaped_in_pages_and_pack(client: Client) -> None:
+    start(client)
+    for current in SECTIONS:
+        values = {f.name: SCRIPT for f in current.fields if f.kind in ("text", "long-text")}
+        client.post(f"/report/record/{current.slug}/", {**values, "action": "continue"})
+    for current in SECTIONS:
+        body = client.get(f"/report/record/{current.slug}/").content.decode()
+        assert "<script>alert" not in body, current.slug
+        assert "onerror=alert(1)>" not in body, current.slug
+    pack = client.post("/report/download/").content
+    with zipfile.ZipFile(io.BytesIO(pack)) as archive:
+        from pypdf import PdfReader
+
+        text = "".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(archive.read("report.pdf"))).pages
+        )
+    assert '<script>alert("x")</script>' in text  # shown as text, not run or dropped
+
+
+def test_uploads_report_each_file_on_its_own(client: Client) -> None:
+    start(client)
+    files = [
+        SimpleUploadedFile("../../threat.png", screenshot(), "image/png"),
+        SimpleUploadedFile("virus.png", b"MZ" + b"\x00" * 100, "image/png"),
+        SimpleUploadedFile("cut.png", screenshot()[:200], "image/png"),
+    ]
+    response = client.post("/report/evidence/", {"files": files, "action": "upload"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Some files were not added" in body
+    assert "virus.png: We can only accept" in body
+    assert "cut.png:" in body
+    assert "Added: ../../threat.png" not in body or "threat.png" in body
+    item = EvidenceItem.objects.get()
+    assert item.media_type == "image/png"
+    thumbnail = client.get(f"/report/evidence/{item.pk}/thumbnail/")
+    assert thumbnail["Content-Type"] == "image/jpeg"
+    assert Client().get(f"/report/evidence/{item.pk}/thumbnail/").status_code == 302
+
+
+def test_the_pack_downloads_and_verifies(client: Client) -> None:
+    reference, _ = start(client)
+    client.post("/report/record/who/", {"username": "@offender", "action": "continue"})
+    client.post("/report/evidence/", {"files": [SimpleUploadedFile("a.png", screenshot())]})
+    response = client.post("/report/download/")
+    assert response["Content-Type"] == "application/zip"
+    assert reference in response["Content-Disposition"]
+    result = verify_pack(response.content)
+    assert result.valid, result.problem
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = set(archive.namelist())
+    assert {"report.pdf", "report.json", "custody.jsonl", "manifest.json", "manifest.sig"} <= names
+    assert "evidence/01-a.png" in names
+
+
+def test_under_18s_are_told_not_to_upload_images_of_themselves(client: Client) -> None:
+    client.post("/questions/where/", {"answer": "GB"})
+    client.post("/questions/age/", {"answer": "yes"})
+    start(client)
+    body = client.get("/report/evidence/").content.decode()
+    assert "Do not upload any sexual image of yourself" in body
+    assert 'accept="image/png' in body
+    response = client.post(
+        "/report/evidence/", {"files": [SimpleUploadedFile("chat.txt", b"pay up")]}
+    )
+    assert "only accept screenshots of messages and profiles" in response.content.decode()
+
+
+def test_deleting_the_report(client: Client) -> None:
+    reference, passphrase = start(client)
+    client.post("/report/evidence/", {"files": [SimpleUploadedFile("a.png", screenshot())]})
+    assert "Delete everything" in client.get("/report/delete/").content.decode()
+    client.post("/report/delete/")
+    assert EvidenceItem.objects.count() == 0
+    assert client.get("/report/record/")["Location"] == "/report/sign-in/"
+    again = Client().post("/report/sign-in/", {"reference": reference, "passphrase": passphrase})
+    assert again.status_code == 400

@@ -1,0 +1,127 @@
+"""`dontpay report new|pack`, `dontpay pack verify`, `dontpay verify` and `dontpay sweep`."""
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from dontpay.cases.models import Report
+
+from ..cases.factories import screenshot
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> tuple[str, str, int]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as stop:
+        code = int(stop.code or 0)
+    return out.getvalue(), err.getvalue(), code
+
+
+def report_file(tmp_path: Path, record: object) -> str:
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps({"jurisdiction": "GB", "under_18": False, "record": record}))
+    return str(path)
+
+
+def test_report_new_then_pack_then_verify(tmp_path: Path) -> None:
+    shot = tmp_path / "threat.png"
+    shot.write_bytes(screenshot())
+    record = {
+        "who": [{"platform": "snapchat", "username": "bad.actor"}],
+        "when": {"threats_on": "2026-11-02"},
+    }
+    out, _, code = run(
+        "report", "new", report_file(tmp_path, record), "--evidence", str(shot), "--json"
+    )
+    assert code == 0
+    created = json.loads(out)
+    assert set(created) == {"reference", "passphrase"}
+    report = Report.objects.get(reference=created["reference"])
+    assert report.evidence.count() == 1
+    pack = tmp_path / "out.zip"
+    out, _, code = run("report", "pack", created["reference"], "-o", str(pack))
+    assert code == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "dontpay.site.cli", "pack", "verify", str(pack)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, "valid: 4 items\n"), result.stderr
+    with zipfile.ZipFile(pack) as archive:
+        document = json.loads(archive.read("report.json"))
+    assert document["record"]["who"] == [{"platform": "snapchat", "username": "bad.actor"}]
+    assert document["evidence"][0]["file"] == "evidence/01-threat.png"
+    assert run("verify")[0].startswith("ok: 1 reports, 1 files")
+
+
+def test_pack_verify_names_the_first_discrepancy(tmp_path: Path) -> None:
+    created = json.loads(run("report", "new", report_file(tmp_path, {}), "--json")[0])
+    pack = tmp_path / "out.zip"
+    run("report", "pack", created["reference"], "-o", str(pack))
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(pack) as source, zipfile.ZipFile(tampered, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info, data.replace(b"dontpay-report/1", b"dontpay-report/2"))
+    result = subprocess.run(
+        [sys.executable, "-m", "dontpay.site.cli", "pack", "verify", str(tampered)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("invalid: report.json")
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"nope": {}}, "dontpay report: record.nope: not a section"),
+        (
+            {"demands": [{"amount": "lots"}]},
+            "dontpay report: record.demands[0].amount: Enter an amount",
+        ),
+        ({"who": {"username": "x"}}, "dontpay report: record.who: must be a list of objects"),
+        ({"when": {"colour": "red"}}, "dontpay report: record.when.colour: not a field"),
+    ],
+)
+def test_report_new_refuses_bad_records_and_keeps_nothing(
+    tmp_path: Path, record: object, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        call_command("report", "new", report_file(tmp_path, record))
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.startswith(message)
+    assert Report.objects.count() == 0
+
+
+def test_report_new_refuses_bad_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "fake.png"
+    bad.write_bytes(b"GIF89a" + b"\x00" * 50)
+    with pytest.raises(SystemExit):
+        call_command("report", "new", report_file(tmp_path, {}), "--evidence", str(bad))
+    assert "--evidence fake.png: We can only accept" in capsys.readouterr().err
+    assert Report.objects.count() == 0
+
+
+def test_verify_exits_1_and_says_what_is_wrong(tmp_path: Path) -> None:
+    created = json.loads(run("report", "new", report_file(tmp_path, {}), "--json")[0])
+    Report.objects.filter(reference=created["reference"]).update(head_signature=b"\x00" * 64)
+    out, _, code = run("verify")
+    assert code == 1
+    assert f"{created['reference']}: custody chain: event 1: head signature does not match" in out
