@@ -1,11 +1,15 @@
 """A person keeps a record over several visits and downloads the pack, in chromium."""
 
 import io
+import os
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
@@ -22,6 +26,9 @@ def test_record_leave_return_upload_and_download(
     first = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = first.new_page()
     page.goto("/report/")
+    page.get_by_role("button", name="Start a record").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select whether you are under 18")
+    page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Start a record").click()
     reference = page.get_by_test_id("reference").inner_text()
     passphrase = page.get_by_test_id("passphrase").inner_text()
@@ -80,6 +87,44 @@ def test_record_leave_return_upload_and_download(
     assert "evidence/02-screenshot-2.png" in names
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert f"Report {reference}" in text
+    assert "Timeline" in text
+    assert "2 November 2026" in text  # threats started, in the timeline
     assert "@bad_actor_99" in text
     assert "500.00" in text
     assert len(pdf.pages[1].images) + len(pdf.pages[0].images) >= 1  # thumbnails embedded
+
+    first_page = render_first_page(pdf_bytes(pack), tmp_path)
+    assert first_page.getbbox() is not None  # something is drawn
+    dark = first_page.convert("L").point(lambda value: 255 if value < 128 else 0).histogram()[255]
+    assert dark > 2_000, "the first page is nearly blank"
+
+
+def pdf_bytes(pack: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(pack)) as archive:
+        return archive.read("report.pdf")
+
+
+def render_first_page(pdf: bytes, folder: Path) -> Image.Image:
+    """The PDF's first page as poppler draws it (the same PNG a person can look at)."""
+    if not shutil.which("pdftoppm"):
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm (poppler-utils) is not installed, and CI must render the PDF")
+        pytest.skip("pdftoppm is not installed (apt-get install poppler-utils)")
+    (folder / "report.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "50",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(folder / "report.pdf"),
+            str(folder / "page"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return Image.open(next(folder.glob("page*.png")))

@@ -4,11 +4,12 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from dontpay.cases.custody import custody_problems
 from dontpay.cases.evidence import add_evidence, evidence_name, read_evidence, sweep_orphans
 from dontpay.cases.integrity import integrity_problems
-from dontpay.cases.models import CustodyEvent, Report
+from dontpay.cases.models import CustodyEvent, EvidenceItem, Report
 from dontpay.cases.reports import create_report, save_section
 from dontpay.cases.vault import data_key, vault
 from dontpay.domain.evidence import EvidenceTooLarge, NotAScreenshot, UnsupportedType
@@ -22,7 +23,7 @@ MARKER = "UNIQUE-PLAINTEXT-MARKER-7f3k9qx2"
 
 
 def test_an_upload_is_kept_byte_for_byte_with_a_thumbnail() -> None:
-    report = create_report().report
+    report = create_report(under_18=False).report
     original = screenshot()
     item = add_evidence(report, "../../etc/threat 1.png", original)
     assert read_evidence(item) == original
@@ -44,26 +45,30 @@ def test_chat_exports_and_pdfs_are_accepted_for_adults_but_not_for_children() ->
 
 
 def test_the_type_comes_from_the_content_not_the_name() -> None:
-    report = create_report().report
+    report = create_report(under_18=False).report
     with pytest.raises(UnsupportedType):
         add_evidence(report, "screenshot.png", b"MZ\x90\x00" + b"\x00" * 200)
     assert add_evidence(report, "notes.exe", screenshot()).media_type == "image/png"
 
 
 def test_the_per_report_limit_counts_what_is_already_stored(settings) -> None:  # type: ignore[no-untyped-def]
-    report = create_report().report
-    add_evidence(report, "a.png", screenshot())
-    from dontpay.domain import evidence
+    settings.DONTPAY_EVIDENCE_MAX_REPORT_MB = 1
+    report = create_report(under_18=False).report
+    add_evidence(report, "a.txt", b"x" * 700_000)
+    with pytest.raises(EvidenceTooLarge, match="report"):
+        add_evidence(report, "b.txt", b"y" * 400_000)
+    assert report.evidence.count() == 1
 
-    limits = evidence.EvidenceLimits(max_report_bytes=len(screenshot()) + 10)
-    with pytest.raises(EvidenceTooLarge):
-        evidence.check_evidence(
-            screenshot(), limits=limits, already_stored_bytes=report.evidence.get().size
-        )
+
+def test_unless_the_person_said_they_are_an_adult_only_screenshots_are_accepted() -> None:
+    for under_18 in (True, None):
+        report = create_report(under_18=under_18).report
+        with pytest.raises(NotAScreenshot):
+            add_evidence(report, "chat.txt", b"pay up")
 
 
 def test_the_plaintext_of_an_upload_never_appears_under_the_data_dir(data_dir: Path) -> None:
-    report = create_report().report
+    report = create_report(under_18=False).report
     text = f"{MARKER}\nthem: pay 500 or everyone sees it\n".encode()
     add_evidence(report, f"{MARKER}.txt", text)
     add_evidence(report, "shot.png", screenshot(MARKER))
@@ -74,9 +79,38 @@ def test_the_plaintext_of_an_upload_never_appears_under_the_data_dir(data_dir: P
         content = path.read_bytes()
         assert MARKER.encode() not in content, path
         assert screenshot(MARKER) not in content, path
-    stored = Report.objects.get(pk=report.pk)
-    assert MARKER.encode() not in bytes(stored.record)
-    assert all(MARKER.encode() not in bytes(item.name) for item in stored.evidence.all())
+    assert_not_in_database(MARKER)
+
+
+def assert_not_in_database(marker: str) -> None:
+    """No row of any table holds the marker, in clear, in any column."""
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                for value in row:
+                    raw = (
+                        bytes(value)
+                        if isinstance(value, bytes | memoryview)
+                        else str(value).encode()
+                    )
+                    assert marker.encode() not in raw, table
+
+
+def test_the_plaintext_of_a_web_upload_is_nowhere_on_disk_or_in_the_database(
+    client, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post("/report/", {"under_18": "no"})
+    assert response.status_code == 200
+    client.post("/report/record/messages/", {"text": MARKER, "action": "continue"})
+    text = f"{MARKER}\n".encode() * 400_000  # 13 MB: Django would normally spool this to disk
+    client.post("/report/evidence/", {"files": [SimpleUploadedFile(f"{MARKER}.txt", text)]})
+    assert EvidenceItem.objects.count() == 1
+    for path in (p for p in data_dir.rglob("*") if p.is_file()):
+        assert MARKER.encode() not in path.read_bytes(), path
+    assert_not_in_database(MARKER)
 
 
 def _flip_one_byte(path: Path, offset: int) -> None:
@@ -94,7 +128,7 @@ def _blob_path(data_dir: Path, blob_id: str) -> Path:
 def test_a_flipped_byte_in_any_stored_file_is_found(
     data_dir: Path, which: str, offset: int
 ) -> None:
-    report = create_report().report
+    report = create_report(under_18=False).report
     item = add_evidence(report, "shot.png", screenshot())
     assert list(integrity_problems()) == []
     blob_id = item.blob_id if which == "file" else item.thumbnail_blob_id
@@ -107,7 +141,7 @@ def test_a_flipped_byte_in_any_stored_file_is_found(
 
 
 def test_a_missing_file_and_an_orphan_are_found_and_orphans_swept(data_dir: Path) -> None:
-    report = create_report().report
+    report = create_report(under_18=False).report
     item = add_evidence(report, "shot.png", screenshot())
     _blob_path(data_dir, item.blob_id).unlink()
     orphan = vault().store(data_key(report), b"left by a crash")
@@ -123,7 +157,7 @@ def test_a_missing_file_and_an_orphan_are_found_and_orphans_swept(data_dir: Path
 
 @pytest.mark.parametrize("field", ["kind", "actor", "at", "detail", "previous_hash", "hash"])
 def test_any_change_to_the_custody_log_is_found(field: str) -> None:
-    report = create_report().report
+    report = create_report(under_18=False).report
     add_evidence(report, "shot.png", screenshot())
     event = CustodyEvent.objects.get(report=report, sequence=report.custody.last().sequence)
     value = getattr(event, field)
@@ -136,15 +170,37 @@ def test_any_change_to_the_custody_log_is_found(field: str) -> None:
 
 
 def test_a_removed_custody_event_is_found() -> None:
-    report = create_report().report
+    report = create_report(under_18=False).report
     save_section(report, section("when"), {"started_on": "2026-11-01"})
     save_section(report, section("when"), {"started_on": "2026-11-02"})
     report.custody.filter(sequence=report.custody.first().sequence + 1).delete()
     assert custody_problems(report) != []
 
 
-def test_a_changed_record_is_found() -> None:
+def test_an_older_copy_of_the_record_put_back_is_found() -> None:
     report = create_report().report
+    save_section(report, section("when"), {"started_on": "2026-11-01"})
+    old = bytes(Report.objects.get(pk=report.pk).record)
+    save_section(report, section("when"), {"started_on": "2026-11-02"})
+    Report.objects.filter(pk=report.pk).update(record=old)
+    assert list(integrity_problems()) == [
+        f"{report.reference}: record is not the one last recorded in the custody chain"
+    ]
+
+
+def test_an_evidence_row_deleted_behind_the_chains_back_is_found() -> None:
+    report = create_report(under_18=False).report
+    item = add_evidence(report, "shot.png", screenshot())
+    EvidenceItem.objects.filter(pk=item.pk).delete()
+    problems = list(integrity_problems())
+    assert (
+        f"{report.reference}: evidence item {item.pk} is in the custody chain but missing"
+        in problems
+    )
+
+
+def test_a_changed_record_is_found() -> None:
+    report = create_report(under_18=False).report
     save_section(report, section("when"), {"started_on": "2026-11-01"})
     record = bytearray(bytes(report.record))
     record[-1] ^= 1

@@ -103,3 +103,16 @@ def test_deleting_a_report_destroys_its_key_and_files_and_keeps_its_chain() -> N
     assert [e.kind for e in report.custody.all()][-1] == "deleted"
     assert custody_problems(report) == []
     assert open_report(report.reference, "anything", "client") is None
+
+
+def test_deleting_leaves_no_trace_of_what_was_in_the_report() -> None:
+    report = create_report(jurisdiction="GB", under_18=True).report
+    item = add_evidence(report, "threat.png", screenshot())
+    add_item(report, section("payments"), {"amount": "50"})
+    delete_report(report)
+    report.refresh_from_db()
+    details = [e.detail for e in report.custody.all()]
+    assert [e.kind for e in report.custody.all()] == ["deleted"]
+    assert item.sha256 not in str(details)
+    assert "payments" not in str(details)
+    assert (report.passphrase_hash, report.jurisdiction, report.under_18) == ("", "", None)

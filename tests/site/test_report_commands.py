@@ -125,3 +125,29 @@ def test_verify_exits_1_and_says_what_is_wrong(tmp_path: Path) -> None:
     out, _, code = run("verify")
     assert code == 1
     assert f"{created['reference']}: custody chain: event 1: head signature does not match" in out
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (
+            {"jurisdiction": "United Kingdom"},
+            "dontpay report: jurisdiction: 'United Kingdom' has no guidance",
+        ),
+        ({"under_18": "yes"}, "dontpay report: under_18: 'yes' is not true, false or null"),
+        (
+            {"record": {"messages": {"text": None}}},
+            "dontpay report: record.messages.text: must be text",
+        ),
+    ],
+)
+def test_report_new_checks_every_value(
+    tmp_path: Path, document: dict[str, object], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(SystemExit) as stop:
+        call_command("report", "new", str(path))
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.startswith(message)
+    assert Report.objects.count() == 0

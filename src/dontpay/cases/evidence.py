@@ -2,11 +2,17 @@
 
 import hashlib
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 
 from dontpay.domain.custody import decrypt, encrypt
-from dontpay.domain.evidence import check_evidence, make_thumbnail, safe_file_name
+from dontpay.domain.evidence import (
+    EvidenceLimits,
+    check_evidence,
+    make_thumbnail,
+    safe_file_name,
+)
 
 from .custody import record_event
 from .models import EvidenceItem, Report
@@ -15,6 +21,14 @@ from .vault import data_key, vault
 
 class EvidenceCorrupted(Exception):
     """A stored file no longer matches the hash recorded when it was uploaded."""
+
+
+def evidence_limits() -> EvidenceLimits:
+    """The limits in force, from settings."""
+    return EvidenceLimits(
+        max_file_bytes=settings.DONTPAY_EVIDENCE_MAX_FILE_MB * 2**20,
+        max_report_bytes=settings.DONTPAY_EVIDENCE_MAX_REPORT_MB * 2**20,
+    )
 
 
 def stored_bytes(report: Report) -> int:
@@ -30,7 +44,10 @@ def add_evidence(report: Report, name: str, data: bytes, actor: str = "person") 
     a crash in between leaves only unreferenced blobs, which `sweep_orphans` removes.
     """
     checked = check_evidence(
-        data, already_stored_bytes=stored_bytes(report), screenshots_only=report.under_18 is True
+        data,
+        limits=evidence_limits(),
+        already_stored_bytes=stored_bytes(report),
+        screenshots_only=report.screenshots_only,
     )
     key = data_key(report)
     store = vault()

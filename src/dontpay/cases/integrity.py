@@ -5,10 +5,10 @@ from collections.abc import Iterator
 
 from dontpay.domain.custody import DecryptionFailed, MissingBlob
 
-from .custody import custody_problems
+from .custody import chain_of, custody_problems
 from .evidence import referenced_blob_ids
 from .models import EvidenceItem, Report
-from .reports import read_record
+from .reports import read_record, record_hash
 from .vault import data_key, vault
 
 
@@ -25,12 +25,35 @@ def integrity_problems() -> Iterator[str]:
         except DecryptionFailed:
             yield f"{report.reference}: record or data key cannot be decrypted"
             continue
+        yield from _chain_matches_rows(report)
         for item in report.evidence.all():
             yield from _item_problems(report, item, key)
     referenced = referenced_blob_ids()
     for blob_id in vault().blob_ids():
         if blob_id not in referenced:
             yield f"vault: blob {blob_id} belongs to no evidence item (run `dontpay sweep`)"
+
+
+def _chain_matches_rows(report: Report) -> Iterator[str]:
+    """The chain says which record and which files the report should hold: check the rows."""
+    events = chain_of(report)
+    recorded = [e.detail["record"] for e in events if "record" in e.detail]
+    if recorded and recorded[-1] != record_hash(report):
+        yield f"{report.reference}: record is not the one last recorded in the custody chain"
+    expected: dict[int, str] = {}
+    for event in events:
+        if event.kind == "item-added":
+            expected[int(event.detail["item"])] = str(event.detail["sha256"])
+        elif event.kind == "item-removed":
+            expected.pop(int(event.detail["item"]), None)
+    present = {item.pk: item.sha256 for item in report.evidence.all()}
+    for pk in sorted(expected.keys() - present.keys()):
+        yield f"{report.reference}: evidence item {pk} is in the custody chain but missing"
+    for pk in sorted(present.keys() - expected.keys()):
+        yield f"{report.reference}: evidence item {pk} is not in the custody chain"
+    for pk in sorted(expected.keys() & present.keys()):
+        if expected[pk] != present[pk]:
+            yield f"{report.reference}: evidence item {pk} does not match its custody record"
 
 
 def _item_problems(report: Report, item: EvidenceItem, key: bytes) -> Iterator[str]:

@@ -28,6 +28,12 @@ class Report(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def screenshots_only(self) -> bool:
+        """Unless the person said they are 18 or over, accept only screenshots: a child must
+        never be led to upload a sexual image of themselves."""
+        return self.under_18 is not False
+
 
 class EvidenceItem(models.Model):
     """An uploaded file, stored encrypted byte-for-byte, with a thumbnail for screenshots."""

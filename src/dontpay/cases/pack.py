@@ -5,13 +5,14 @@ import json
 from typing import Any
 
 import weasyprint
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import ImageFile
 from weasyprint.urls import URLFetcher
 
 from dontpay.domain.custody import build_pack, event_as_json
-from dontpay.domain.reports import SECTIONS
+from dontpay.domain.reports import SECTIONS, summarise, timeline
 
 from .custody import chain_of, record_event
 from .evidence import evidence_name, read_evidence
@@ -27,8 +28,14 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 def report_pack(report: Report, actor: str = "person") -> bytes:
-    """Assemble, sign and return the report's pack; the export is recorded in its chain."""
-    record_event(report, "exported", actor)
+    """Assemble, sign and return the report's pack; the export is recorded in its chain (and
+    the record of it rolled back if the pack cannot be built)."""
+    with transaction.atomic():
+        record_event(report, "exported", actor)
+        return _build(report)
+
+
+def _build(report: Report) -> bytes:
     record = read_record(report)
     items = list(report.evidence.all())
     evidence = []
@@ -92,7 +99,13 @@ def _pdf(document: dict[str, Any], evidence: list[dict[str, Any]], record: dict[
             ).decode("ascii")
     html = render_to_string(
         "cases/report_pdf.html",
-        {"report": document, "sections": sections, "evidence": evidence},
+        {
+            "report": document,
+            "summary": summarise(record),
+            "timeline": timeline(record),
+            "sections": sections,
+            "evidence": evidence,
+        },
     )
     # Nothing is ever fetched for the PDF: thumbnails are embedded as data: URIs.
     data_only = URLFetcher(allowed_protocols={"data"})

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -61,7 +62,7 @@ def create_report(
                     jurisdiction=jurisdiction,
                     under_18=under_18,
                 )
-                record_event(report, "created", actor)
+                record_event(report, "created", actor, {"record": record_hash(report)})
         except IntegrityError:
             continue
         return NewReport(report, passphrase)
@@ -79,19 +80,21 @@ def open_report(reference_text: str, passphrase: str, client: str) -> Report | N
     Raises `TooManyAttempts` once a reference or a client has failed too often recently.
     """
     reference = normalise_reference(reference_text)
-    since = timezone.now() - THROTTLE_WINDOW
-    recent = PassphraseAttempt.objects.filter(at__gte=since)
+    # The attempt is counted before the passphrase is checked, so a burst of parallel guesses
+    # cannot all slip in under the limit; a right passphrase takes its attempt back.
+    attempt = PassphraseAttempt.objects.create(reference=reference, client=client)
+    recent = PassphraseAttempt.objects.filter(at__gte=timezone.now() - THROTTLE_WINDOW)
     if (
-        recent.filter(reference=reference).count() >= MAX_FAILURES_PER_REFERENCE
-        or recent.filter(client=client).count() >= MAX_FAILURES_PER_CLIENT
+        recent.filter(reference=reference).count() > MAX_FAILURES_PER_REFERENCE
+        or recent.filter(client=client).count() > MAX_FAILURES_PER_CLIENT
     ):
         raise TooManyAttempts
     report = Report.objects.filter(reference=reference, deleted_at__isnull=True).first()
     # Hash even when there is no such report, so timing does not reveal which references exist.
     stored = report.passphrase_hash if report else make_password("no such report")
     if check_password(normalise_passphrase(passphrase), stored) and report:
+        attempt.delete()
         return report
-    PassphraseAttempt.objects.create(reference=reference, client=client)
     return None
 
 
@@ -101,47 +104,66 @@ def read_record(report: Report) -> dict[str, Any]:
     return {**empty_record(), **record}
 
 
-def _write_record(report: Report, record: dict[str, Any], section_slug: str, actor: str) -> None:
-    report.record = seal_json(data_key(report), report.reference, record)
+def record_hash(report: Report) -> str:
+    """SHA-256 of the stored (encrypted) record: chained, so an old copy put back is noticed."""
+    return hashlib.sha256(bytes(report.record)).hexdigest()
+
+
+def _change_record(
+    report: Report, section: Section, actor: str, change: Callable[[Any], Any]
+) -> bool:
+    """Apply `change` to one section under a row lock, so concurrent saves never lose each
+    other's work; the new record and its custody event are committed together."""
     with transaction.atomic():
-        report.save(update_fields=["record", "updated_at"])
-        record_event(report, "field-changed", actor, {"section": section_slug})
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        record = read_record(locked)
+        before = record[section.slug]
+        after = change(before)
+        if after == before:
+            return False
+        record[section.slug] = after
+        locked.record = seal_json(data_key(locked), locked.reference, record)
+        locked.save(update_fields=["record", "updated_at"])
+        record_event(
+            locked, "field-changed", actor, {"section": section.slug, "record": record_hash(locked)}
+        )
+    report.refresh_from_db()
+    return True
 
 
 def save_section(
     report: Report, section: Section, raw: dict[str, str], actor: str = "person"
 ) -> None:
     """Check and save a single section's answers (raises `InvalidRecord`)."""
+    if section.repeatable:
+        raise ValueError(f"{section.slug} holds a list of items: use add_item")
     cleaned = clean_section(section, raw)
-    record = read_record(report)
-    if record.get(section.slug) != cleaned:
-        record[section.slug] = cleaned
-        _write_record(report, record, section.slug, actor)
+    _change_record(report, section, actor, lambda _: cleaned)
 
 
 def add_item(report: Report, section: Section, raw: dict[str, str], actor: str = "person") -> bool:
     """Add one item to a repeatable section; False if every answer was empty."""
+    if not section.repeatable:
+        raise ValueError(f"{section.slug} is not a list of items")
     cleaned = clean_section(section, raw)
     if not cleaned:
         return False
-    record = read_record(report)
-    record[section.slug] = [*record.get(section.slug, []), cleaned]
-    _write_record(report, record, section.slug, actor)
-    return True
+    return _change_record(report, section, actor, lambda items: [*items, cleaned])
 
 
 def remove_item(report: Report, section: Section, index: int, actor: str = "person") -> None:
     """Remove the item at `index` from a repeatable section, if there is one."""
-    record = read_record(report)
-    items = list(record.get(section.slug, []))
-    if 0 <= index < len(items):
-        del items[index]
-        record[section.slug] = items
-        _write_record(report, record, section.slug, actor)
+    if not section.repeatable:
+        raise ValueError(f"{section.slug} is not a list of items")
+    _change_record(
+        report, section, actor, lambda items: [it for n, it in enumerate(items) if n != index]
+    )
 
 
 def delete_report(report: Report, actor: str = "person") -> None:
-    """Destroy the report's data key and files; its custody chain stays, as a tombstone."""
+    """Destroy everything the person gave: data key, record, files, and the custody events that
+    described them (hashes of deleted files must not outlive the files). What remains is a
+    tombstone: the reference, and a new chain of one signed "deleted" event."""
     blob_ids = [
         blob
         for item in report.evidence.all()
@@ -150,11 +172,16 @@ def delete_report(report: Report, actor: str = "person") -> None:
     ]
     with transaction.atomic():
         report.evidence.all().delete()
+        erased = report.custody.count()
+        report.custody.all().delete()
         report.wrapped_key = b""
         report.record = b""
+        report.passphrase_hash = ""
+        report.jurisdiction = ""
+        report.under_18 = None
         report.deleted_at = timezone.now()
-        report.save(update_fields=["wrapped_key", "record", "deleted_at", "updated_at"])
-        record_event(report, "deleted", actor)
+        report.save()
+        record_event(report, "deleted", actor, {"events_erased": erased})
     store = vault()
     for blob_id in blob_ids:
         store.remove(blob_id)

@@ -1,6 +1,7 @@
 """Saving a report: start, come back with the passphrase, fill in the record, add evidence,
 download the pack, delete. Views parse, call `dontpay.cases`, and render."""
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -24,21 +25,38 @@ from dontpay.cases.reports import (
     remove_item,
     save_section,
 )
-from dontpay.domain.evidence import EvidenceLimits, EvidenceRejected
+from dontpay.domain.evidence import EvidenceRejected
 from dontpay.domain.reports import SECTIONS, InvalidRecord, section
 
 from .session import saved_answers
+from .uploads import MAX_FILES
 
 View = Callable[..., HttpResponse]
+
+#: An open record closes itself after this long without a request (a shared device left alone).
+IDLE_SECONDS = 20 * 60
+AGE_CHOICES = {"yes": True, "no": False, "not-sure": None}
+
+
+def _open(request: HttpRequest, report: Report) -> None:
+    request.session.cycle_key()
+    request.session["report"] = report.pk
+    request.session["report_seen"] = time.time()
 
 
 def _report(request: HttpRequest) -> Report | None:
     pk = request.session.get("report")
-    return Report.objects.filter(pk=pk, deleted_at__isnull=True).first() if pk else None
+    if not pk:
+        return None
+    if time.time() - request.session.get("report_seen", 0) > IDLE_SECONDS:
+        request.session.pop("report", None)
+        return None
+    request.session["report_seen"] = time.time()
+    return Report.objects.filter(pk=pk, deleted_at__isnull=True).first()
 
 
 def report_required(view: View) -> View:
-    """Only for the person holding this report's passphrase in this browser session."""
+    """Only for the person who opened this record, in this session, recently."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -50,29 +68,35 @@ def report_required(view: View) -> View:
     return wrapped
 
 
+@require_http_methods(["GET", "POST"])
 def report_start(request: HttpRequest) -> HttpResponse:
-    """What a saved report is, and the two ways in: start one, or come back to one."""
-    return render(request, "help/report/start.html", {"report": _report(request)})
+    """What a record is; starting one asks the person's age, which decides what they may upload.
 
-
-@require_POST
-def report_new(request: HttpRequest) -> HttpResponse:
+    The new record's reference and passphrase are shown in the response itself, once: they are
+    never stored anywhere they could be shown again.
+    """
     answers = saved_answers(request.session)
-    created = create_report(
-        jurisdiction=answers.get("jurisdiction", ""), under_18=answers.get("under_18")
+    error = ""
+    if request.method == "POST":
+        age = request.POST.get("under_18", "")
+        if age in AGE_CHOICES:
+            created = create_report(
+                jurisdiction=answers.get("jurisdiction", ""), under_18=AGE_CHOICES[age]
+            )
+            _open(request, created.report)
+            return render(
+                request,
+                "help/report/saved.html",
+                {"report": created.report, "passphrase": created.passphrase},
+            )
+        error = "Select whether you are under 18, or \u201cI'd rather not say\u201d"
+    known = {True: "yes", False: "no", None: None}[answers.get("under_18")]
+    return render(
+        request,
+        "help/report/start.html",
+        {"report": _report(request), "error": error, "age": known},
+        status=400 if error else 200,
     )
-    request.session["report"] = created.report.pk
-    request.session["new_passphrase"] = created.passphrase
-    return redirect("help:report_saved")
-
-
-@report_required
-def report_saved(request: HttpRequest, report: Report) -> HttpResponse:
-    """The reference and passphrase, shown this once."""
-    passphrase = request.session.pop("new_passphrase", None)
-    if passphrase is None:
-        return redirect("help:report_overview")
-    return render(request, "help/report/saved.html", {"report": report, "passphrase": passphrase})
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,8 +121,7 @@ def report_sign_in(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 if report:
-                    request.session.cycle_key()
-                    request.session["report"] = report.pk
+                    _open(request, report)
                     return redirect("help:report_overview")
                 errors["passphrase"] = "The reference or passphrase is not right. Check both"  # noqa: S105
         status = 400
@@ -111,6 +134,7 @@ def report_sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_sign_out(request: HttpRequest) -> HttpResponse:
     request.session.pop("report", None)
+    request.session.cycle_key()
     return redirect("help:report_start")
 
 
@@ -142,7 +166,10 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
         action = request.POST.get("action", "continue")
         try:
             if action.startswith("remove-"):
-                remove_item(report, current, int(action.removeprefix("remove-")))
+                position = action.removeprefix("remove-")
+                if not (current.repeatable and position.isdigit()):
+                    raise Http404
+                remove_item(report, current, int(position))
                 return redirect("help:report_section", slug=slug)
             if current.repeatable:
                 add_item(report, current, values)
@@ -153,8 +180,6 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
             return redirect(_next_page(slug))
         except InvalidRecord as problem:
             errors = problem.errors
-        except ValueError:
-            raise Http404 from None
     index = [s.slug for s in SECTIONS].index(slug)
     return render(
         request,
@@ -189,19 +214,20 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "upload")
         if action.startswith("remove-"):
-            item = report.evidence.filter(pk=action.removeprefix("remove-")).first()
+            pk = action.removeprefix("remove-")
+            item = report.evidence.filter(pk=pk).first() if pk.isdigit() else None
             if item:
                 remove_evidence(item)
             return redirect("help:report_evidence")
         files = request.FILES.getlist("files")
-        if not files:
+        rejected += [(name, reason) for name, reason in getattr(request, "refused_uploads", [])]
+        if not files and not rejected:
             rejected.append(("", "Select one or more files to upload"))
-        limit = EvidenceLimits().max_file_bytes
+        if len(files) > MAX_FILES:
+            rejected.append(("", f"Upload up to {MAX_FILES} files at a time"))
+            files = []
         for upload in files:
             name = upload.name or "file"
-            if (upload.size or 0) > limit:
-                rejected.append((name, f"This file is larger than {limit // (1024 * 1024)} MB."))
-                continue
             try:
                 add_evidence(report, name, upload.read())
                 added.append(name)

@@ -99,11 +99,12 @@ TEMPLATES = [
 
 # Privacy: session cookies only (gone when the browser closes), no separate CSRF cookie, no
 # referrer sent anywhere, and a Content-Security-Policy that allows nothing from another origin.
-# The session lives in a signed cookie, so answers are never stored on the server; the cookie
-# goes when the browser closes or the person exits.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Sessions live on the server, so Exit, closing a record and idle time really end them: a copied
+# cookie opens nothing afterwards. They expire two hours after the last request, and the worker
+# deletes expired ones (see site/housekeeping.py).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = 4 * 60 * 60
+SESSION_COOKIE_AGE = 2 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_NAME = "session"
@@ -143,9 +144,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
-# Uploads: at most 10 files a request; each file's size is checked before it is read.
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+#: Evidence limits, in megabytes: per file, and in total per report.
+DONTPAY_EVIDENCE_MAX_FILE_MB = int(os.environ.get("DONTPAY_EVIDENCE_MAX_FILE_MB", "20"))
+DONTPAY_EVIDENCE_MAX_REPORT_MB = int(os.environ.get("DONTPAY_EVIDENCE_MAX_REPORT_MB", "200"))
+
+# Uploads are held in memory only (never spooled to disk in the clear) and size-limited as they
+# arrive; more than 10 files at once is refused by the view, with a message.
+FILE_UPLOAD_HANDLERS = ["dontpay.help.uploads.EvidenceUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
 
 #: Where "Exit this page" sends the person: a busy, ordinary site that looks innocent on screen.
 DONTPAY_EXIT_URL = os.environ.get("DONTPAY_EXIT_URL", "https://www.bbc.co.uk/weather")

@@ -377,3 +377,12 @@ def test_build_refuses_a_broken_custody_chain(
         InvalidPackMember, match=r"custody\.jsonl: event 2: sequence should be 2, not 3"
     ):
         build_pack({**members, "custody.jsonl": jsonl([chain[0], chain[2]])}, keys)
+
+
+def test_a_large_very_compressible_member_still_verifies() -> None:
+    """A 12 MB repetitive chat export would deflate past the bomb ratio; it is stored instead."""
+    from dontpay.domain.custody.keys import derive_organisation_keys
+
+    keys = derive_organisation_keys(bytes(32))
+    pack = build_pack({"evidence/01-chat.txt": b"pay up " * 2_000_000}, keys)
+    assert verify_pack(pack).valid

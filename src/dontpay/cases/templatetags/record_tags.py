@@ -24,8 +24,9 @@ def choice_label(value: str, field: Field) -> str:
 
 @register.filter
 def iso_date(value: str) -> str:
-    """An ISO timestamp as "27 November 2026, 14:05"."""
+    """An ISO date as "27 November 2026", a timestamp as "27 November 2026, 14:05"."""
     try:
-        return datetime.fromisoformat(value).strftime("%-d %B %Y, %H:%M")
+        moment = datetime.fromisoformat(value)
+        return moment.strftime("%-d %B %Y" if len(value) == 10 else "%-d %B %Y, %H:%M")
     except ValueError:
         return value

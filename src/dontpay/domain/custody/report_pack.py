@@ -101,7 +101,7 @@ def build_pack(members: Mapping[str, bytes], keys: OrganisationKeys) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in [*pack_files.items(), *((name, members[name]) for name in names)]:
-            archive.writestr(_entry(name), data)
+            archive.writestr(_entry(name, len(data)), data)
     return buffer.getvalue()
 
 
@@ -313,11 +313,15 @@ def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
         raise _Refused(f"{_shown(info.filename)}: damaged in the ZIP ({error})") from None
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
+def _entry(name: str, size: int) -> zipfile.ZipInfo:
+    """A member's ZIP header. Large members are stored, never deflated, so a genuine pack can
+    never trip the compression-ratio check that `verify_pack` applies to bombs."""
     info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
     info.create_system = 3  # Unix, wherever the pack is built
     info.external_attr = 0o100644 << 16
-    stored = PurePosixPath(name).suffix.lower() in _STORED_SUFFIXES
+    stored = (
+        PurePosixPath(name).suffix.lower() in _STORED_SUFFIXES or size >= RATIO_CHECKED_FROM_BYTES
+    )
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     return info
 

@@ -10,16 +10,21 @@ from .record import (
     section,
 )
 from .references import new_passphrase, new_reference, normalise_reference
+from .summary import Summary, TimelineEntry, summarise, timeline
 
 __all__ = [
     "SECTIONS",
     "Field",
     "InvalidRecord",
     "Section",
+    "Summary",
+    "TimelineEntry",
     "clean_section",
     "empty_record",
     "new_passphrase",
     "new_reference",
     "normalise_reference",
     "section",
+    "summarise",
+    "timeline",
 ]

@@ -11,6 +11,7 @@ from dontpay.cases.models import Report
 from dontpay.cases.pack import report_pack
 from dontpay.cases.reports import add_item, create_report, save_section
 from dontpay.domain.evidence import EvidenceRejected
+from dontpay.domain.guidance import available_jurisdictions
 from dontpay.domain.reports import SECTIONS, InvalidRecord, normalise_reference, section
 from dontpay.site.commands import BadInput, ProductCommand
 
@@ -36,12 +37,17 @@ class Command(ProductCommand):
 
     def _new(self, options: dict[str, Any]) -> None:
         data = _read_report_json(options["file"])
+        jurisdiction = data.get("jurisdiction")
+        if jurisdiction is not None and jurisdiction not in available_jurisdictions():
+            allowed = ", ".join(available_jurisdictions())
+            raise BadInput(
+                f"jurisdiction: {jurisdiction!r} has no guidance; allowed: {allowed}, null"
+            )
+        under_18 = data.get("under_18")
+        if under_18 is not None and not isinstance(under_18, bool):
+            raise BadInput(f"under_18: {under_18!r} is not true, false or null")
         evidence = [(Path(p).name, _read_file(p)) for p in options["evidence"]]
-        created = create_report(
-            jurisdiction=str(data.get("jurisdiction", "")),
-            under_18=data.get("under_18"),
-            actor="command",
-        )
+        created = create_report(jurisdiction=jurisdiction or "", under_18=under_18, actor="command")
         report = created.report
         try:
             _fill_record(report, data.get("record", {}))
@@ -104,6 +110,9 @@ def _fill_record(report: Report, record: object) -> None:
             unknown = set(entry) - {f.name for f in target.fields}
             if unknown:
                 raise BadInput(f"{where}.{sorted(unknown)[0]}: not a field of this section")
+            for name, value in entry.items():
+                if not isinstance(value, str | int | float) or isinstance(value, bool):
+                    raise BadInput(f"{where}.{name}: must be text (or a number), not {value!r}")
             try:
                 if target.repeatable:
                     add_item(report, target, {k: str(v) for k, v in entry.items()}, "command")

@@ -1,0 +1,40 @@
+"""Periodic clean-up run by every `dontpay worker`: expired sessions and orphaned vault files."""
+
+import logging
+import threading
+
+from django.core.management import call_command
+from django.db import close_old_connections
+
+from dontpay.cases.evidence import sweep_orphans
+
+log = logging.getLogger(__name__)
+
+#: Seconds between rounds.
+INTERVAL = 600
+
+
+def tidy_up() -> None:
+    """Delete expired sessions (with any answers in them) and sweep orphaned vault files."""
+    close_old_connections()
+    try:
+        call_command("clearsessions")
+        sweep_orphans()
+    finally:
+        close_old_connections()
+
+
+def start_housekeeping(stop: threading.Event) -> threading.Thread:
+    """Run `tidy_up` now and every `INTERVAL` seconds until `stop` is set, in the background."""
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                tidy_up()
+            except Exception:  # keep tidying on the next round; the worker must not die
+                log.exception("housekeeping failed")
+            stop.wait(INTERVAL)
+
+    thread = threading.Thread(target=loop, name="housekeeping", daemon=True)
+    thread.start()
+    return thread
