@@ -117,3 +117,40 @@ def test_320px_wide_pages_do_not_scroll_sideways(page: Page, tmp_path: Path) -> 
         assert width <= 320, url
         font_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert font_size >= 16, url
+
+
+def test_record_pages_pass_axe_and_stay_on_this_site(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """The same checks for the pages of a saved record, including its error states."""
+    axe = Axe()
+    problems = {}
+
+    def check(name: str) -> None:
+        violations = axe.run(page).response["violations"]
+        serious = [v["id"] for v in violations if v["impact"] in {"serious", "critical"}]
+        if serious:
+            problems[name] = serious
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+
+    page.goto("/report/")
+    check("start")
+    page.get_by_role("button", name="Start a record").click()
+    check("start with error")
+    page.get_by_label("I'd rather not say").check()
+    page.get_by_role("button", name="Start a record").click()
+    check("reference and passphrase")
+    page.goto("/report/record/")
+    check("overview")
+    page.goto("/report/record/demands/")
+    page.get_by_label("Amount").fill("lots")
+    page.get_by_role("button", name="Save and continue").click()
+    check("section with error")
+    page.goto("/report/evidence/")
+    check("evidence")
+    page.goto("/report/delete/")
+    check("delete")
+    page.goto("/report/sign-in/")
+    page.get_by_role("button", name="Open record").click()
+    check("sign in with errors")
+    assert problems == {}
+    foreign = [u for u in page.requested_urls if not u.startswith(live_server.url)]  # type: ignore[attr-defined]
+    assert foreign == []
