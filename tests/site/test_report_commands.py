@@ -27,6 +27,17 @@ def run(*args: str) -> tuple[str, str, int]:
     return out.getvalue(), err.getvalue(), code
 
 
+def verify_pack_file(path: Path) -> subprocess.CompletedProcess[str]:
+    """`dontpay pack verify`, run the way a recipient would: its own process, no database."""
+    return subprocess.run(
+        [sys.executable, "-m", "dontpay.site.cli", "pack", "verify", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def report_file(tmp_path: Path, record: object) -> str:
     path = tmp_path / "report.json"
     path.write_text(json.dumps({"jurisdiction": "GB", "under_18": False, "record": record}))
@@ -51,13 +62,7 @@ def test_report_new_then_pack_then_verify(tmp_path: Path) -> None:
     pack = tmp_path / "out.zip"
     out, _, code = run("report", "pack", created["reference"], "-o", str(pack))
     assert code == 0
-    result = subprocess.run(
-        [sys.executable, "-m", "dontpay.site.cli", "pack", "verify", str(pack)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = verify_pack_file(pack)
     assert (result.returncode, result.stdout) == (0, "valid: 4 items\n"), result.stderr
     with zipfile.ZipFile(pack) as archive:
         document = json.loads(archive.read("report.json"))
@@ -75,13 +80,7 @@ def test_pack_verify_names_the_first_discrepancy(tmp_path: Path) -> None:
         for info in source.infolist():
             data = source.read(info)
             target.writestr(info, data.replace(b"dontpay-report/1", b"dontpay-report/2"))
-    result = subprocess.run(
-        [sys.executable, "-m", "dontpay.site.cli", "pack", "verify", str(tampered)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = verify_pack_file(tampered)
     assert result.returncode == 1
     assert result.stderr.startswith("invalid: report.json")
 

@@ -1,18 +1,18 @@
 """Evidence files: what they are (from their content alone), previews, and safe names."""
 
-from .files import (
-    CheckedEvidence,
+from .checked import CheckedEvidence
+from .errors import (
     DamagedFile,
-    EvidenceLimits,
     EvidenceRejected,
     EvidenceTooLarge,
     ImageTooLarge,
     NotAScreenshot,
     UnsupportedType,
-    check_evidence,
-    make_thumbnail,
-    safe_file_name,
 )
+from .files import check_evidence
+from .limits import EvidenceLimits
+from .names import safe_file_name
+from .thumbnails import make_thumbnail
 
 __all__ = [
     "CheckedEvidence",

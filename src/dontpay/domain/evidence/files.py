@@ -9,31 +9,14 @@ from .chat_exports import check_chat_export
 from .checked import CheckedEvidence
 from .errors import (
     DamagedFile,
-    EvidenceRejected,
     EvidenceTooLarge,
-    ImageTooLarge,
     NotAScreenshot,
-    UnsupportedType,
 )
 from .images import check_image, looks_like_image
 from .limits import EvidenceLimits, describe_size
-from .names import safe_file_name
 from .pdfs import check_pdf, looks_like_pdf
-from .thumbnails import make_thumbnail
 
-__all__ = [
-    "CheckedEvidence",
-    "DamagedFile",
-    "EvidenceLimits",
-    "EvidenceRejected",
-    "EvidenceTooLarge",
-    "ImageTooLarge",
-    "NotAScreenshot",
-    "UnsupportedType",
-    "check_evidence",
-    "make_thumbnail",
-    "safe_file_name",
-]
+__all__ = ["check_evidence"]
 
 DEFAULT_LIMITS = EvidenceLimits()
 
