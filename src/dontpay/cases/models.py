@@ -5,6 +5,7 @@ files are encrypted under the report's own data key (see `vault.py`); rows hold 
 needed to find and verify them.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -91,3 +92,79 @@ class PassphraseAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"failed attempt on {self.reference}"
+
+
+class Case(models.Model):
+    """A report as casework: status, assignee, risk flags and the police record.
+
+    Historic cases imported for statistics have no report behind them.
+    """
+
+    NEW, TRIAGED, IN_PROGRESS, REFERRED, CLOSED = (
+        "new",
+        "triaged",
+        "in-progress",
+        "referred",
+        "closed",
+    )
+    STATUSES = (
+        (NEW, "New"),
+        (TRIAGED, "Triaged"),
+        (IN_PROGRESS, "In progress"),
+        (REFERRED, "Referred"),
+        (CLOSED, "Closed"),
+    )
+    OFFENCES = (
+        ("blackmail", "Blackmail"),
+        ("threat to share intimate images", "Threat to share intimate images"),
+    )
+
+    report = models.OneToOneField(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="case"
+    )
+    reference = models.CharField(max_length=40, unique=True)
+    status = models.CharField(max_length=20, choices=STATUSES, default=NEW, db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    # Risk flags, computed from the report (see casefiles.refresh_risk).
+    under_18 = models.BooleanField(default=False)
+    self_harm = models.BooleanField(default=False)
+    content_shared = models.BooleanField(default=False)
+    paid = models.BooleanField(default=False)
+    next_deadline = models.DateTimeField(null=True, blank=True)
+
+    # Police record.
+    force = models.CharField(max_length=80, blank=True)
+    crime_reference = models.CharField(max_length=40, blank=True)
+    offence = models.CharField(max_length=40, choices=OFFENCES, blank=True)
+    recorded_on = models.DateField(null=True, blank=True, db_index=True)
+    outcome_code = models.PositiveSmallIntegerField(default=0)
+    outcome_date = models.DateField(null=True, blank=True)
+    payment_made = models.BooleanField(null=True)
+    amount_paid = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    suspect_identified = models.BooleanField(null=True)
+    victim_age_band = models.CharField(max_length=20, blank=True)
+    platforms = models.JSONField(default=list, blank=True)
+    imported = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseNote(models.Model):
+    """A caseworker's note, or an entry in the case's action log."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ("-at", "-id")
+
+    def __str__(self) -> str:
+        return f"note on {self.case}"

@@ -2,7 +2,7 @@
 
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -22,6 +22,7 @@ from dontpay.domain.reports import (
 )
 from dontpay.domain.reports.references import normalise_passphrase
 
+from .casefiles import refresh_risk
 from .custody import record_event
 from .models import PassphraseAttempt, Report
 from .vault import data_key, open_json, seal_json, vault, wrapped_new_data_key
@@ -45,9 +46,13 @@ class NewReport:
 
 
 def create_report(
-    jurisdiction: str = "", under_18: bool | None = None, actor: str = "person"
+    jurisdiction: str = "",
+    under_18: bool | None = None,
+    actor: str = "person",
+    answers: Mapping[str, Any] | None = None,
 ) -> NewReport:
-    """Start an empty report with a fresh reference, passphrase and data key."""
+    """Start an empty report with a fresh reference, passphrase and data key, and open its
+    case with risk flags from the person's triage `answers` (self-harm, images shared, paid)."""
     passphrase = new_passphrase()
     for _ in range(5):
         reference = new_reference()
@@ -63,6 +68,7 @@ def create_report(
                     under_18=under_18,
                 )
                 record_event(report, "created", actor, {"record": record_hash(report)})
+                refresh_risk(report, empty_record(), answers or {})
         except IntegrityError:
             continue
         return NewReport(report, passphrase)
@@ -127,6 +133,7 @@ def _change_record(
         record_event(
             locked, "field-changed", actor, {"section": section.slug, "record": record_hash(locked)}
         )
+        refresh_risk(locked, record, {})
     report.refresh_from_db()
     return True
 

@@ -81,7 +81,9 @@ def report_start(request: HttpRequest) -> HttpResponse:
         age = request.POST.get("under_18", "")
         if age in AGE_CHOICES:
             created = create_report(
-                jurisdiction=answers.get("jurisdiction", ""), under_18=AGE_CHOICES[age]
+                jurisdiction=answers.get("jurisdiction", ""),
+                under_18=AGE_CHOICES[age],
+                answers=answers,
             )
             _open(request, created.report)
             return render(

@@ -62,7 +62,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "dontpay.site",
+    "dontpay.accounts",
     "dontpay.cases",
     "dontpay.help",
 ]
@@ -75,9 +79,32 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "dontpay.site.middleware.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dontpay.site.middleware.PrivateResponseMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Staff sign in with a password and a TOTP code; django-axes locks an account (or an address)
+# for an hour after five failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dontpay.accounts.views.locked_out"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+OTP_TOTP_ISSUER = "dontpay"
 
 ROOT_URLCONF = "dontpay.site.urls"
 WSGI_APPLICATION = "dontpay.site.wsgi.application"

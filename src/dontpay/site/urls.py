@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("dontpay.help.urls")),
+    path("staff/", include("dontpay.accounts.urls")),
+    path("staff/", include("dontpay.cases.urls")),
 ]

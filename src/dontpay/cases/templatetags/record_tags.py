@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 
 from dontpay.domain.reports import Field
+from dontpay.domain.stats.serialise import suppressed as shown_count
 
 register = template.Library()
 
@@ -30,3 +31,36 @@ def iso_date(value: str) -> str:
         return moment.strftime("%-d %B %Y" if len(value) == 10 else "%-d %B %Y, %H:%M")
     except ValueError:
         return value
+
+
+@register.filter
+def govuk_widget(field: Any) -> Any:
+    """Render a form field's widget with the GOV.UK class for its kind."""
+    widget = field.field.widget
+    kind = type(widget).__name__
+    css = {
+        "Select": "govuk-select",
+        "NullBooleanSelect": "govuk-select",
+        "Textarea": "govuk-textarea",
+    }.get(kind, "govuk-input")
+    if field.errors:
+        css += f" {css}--error"
+    return field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def foi_periods(tables: Any) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """The tables to show, titled, each as (period, counts) rows with the total last."""
+    return [
+        (title, [*periods.items(), ("Total", tables.total)])
+        for title, periods in (
+            ("By financial year (1 April to 31 March)", tables.by_financial_year),
+            ("By calendar year", tables.by_calendar_year),
+        )
+    ]
+
+
+@register.filter
+def suppressed(count: int, below: int) -> Any:
+    """A count as published: "<5" when suppression hides it."""
+    return shown_count(count, below)

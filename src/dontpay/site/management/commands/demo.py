@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from dontpay.site.commands import BadInput, ProductCommand
+from dontpay.site.demo_data import DEMO_PASSWORD, demo_logins, demo_reports, demo_statistics
 from dontpay.site.server import run_web_server
 
 
@@ -32,13 +33,22 @@ class Command(ProductCommand):
         if not 0 < options["port"] < 65536:
             raise BadInput(f"--port: {options['port']} is not a port number (1-65535)")
         call_command("migrate", interactive=False, verbosity=0)
+        demo_reports()
+        demo_statistics()
         url = f"http://127.0.0.1:{options['port']}/"
-        self.stdout.write(
-            f"dontpay demo is running.\n"
-            f"  Help for people being blackmailed: {url}\n"
-            f"  Data directory: {settings.DATA_DIR}\n"
-            f"Press Ctrl-C to stop."
-        )
+        lines = [
+            "dontpay demo is running.",
+            f"  Help for people being blackmailed: {url}",
+            f"  Staff sign-in: {url}staff/login/ (demo accounts below; password "
+            f"{DEMO_PASSWORD!r}; the code comes from an authenticator app set up with the key)",
+        ]
+        lines += [
+            f"    {login.username:<18} {login.role:<11} key {login.totp_secret}  "
+            f"code now: {login.current_code}"
+            for login in demo_logins()
+        ]
+        lines += [f"  Data directory: {settings.DATA_DIR}", "Press Ctrl-C to stop."]
+        self.stdout.write("\n".join(lines))
         worker = subprocess.Popen(
             [sys.executable, "-m", "dontpay.site.cli", "worker"], env=os.environ.copy()
         )

@@ -1,0 +1,74 @@
+"""Reports as casework: risk flags, the triage queue, and changes to a case."""
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Case as When_
+from django.db.models import IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from .models import Case, Report
+
+#: How much each flag weighs in the queue order (higher first, then oldest first).
+RISK_WEIGHTS = {"self_harm": 8, "under_18": 4, "deadline_soon": 4, "content_shared": 2, "paid": 1}
+DEADLINE_SOON = timedelta(hours=24)
+
+
+def case_for(report: Report) -> Case:
+    """The report's case, opened on first use."""
+    case, _ = Case.objects.get_or_create(
+        report=report, defaults={"reference": report.reference, "recorded_on": None}
+    )
+    return case
+
+
+def refresh_risk(report: Report, record: Mapping[str, Any], answers: Mapping[str, Any]) -> Case:
+    """Recompute the case's risk flags from the record and the person's triage answers."""
+    case = case_for(report)
+    deadlines = [
+        _local(demand["deadline"]) for demand in record.get("demands", []) if "deadline" in demand
+    ]
+    upcoming = [d for d in deadlines if d >= timezone.now() - timedelta(hours=1)]
+    # Flags only ever switch on: a later edit of the record must not hide an earlier answer.
+    case.under_18 = report.under_18 is True
+    case.self_harm = case.self_harm or answers.get("self_harm") is True
+    case.content_shared = (
+        case.content_shared
+        or answers.get("images") == "shared"
+        or bool(record.get("posted", {}).get("links"))
+    )
+    case.paid = case.paid or answers.get("paid") is True or bool(record.get("payments"))
+    case.next_deadline = min(upcoming) if upcoming else None
+    case.save()
+    return case
+
+
+def _local(text: str) -> datetime:
+    return timezone.make_aware(datetime.fromisoformat(text))
+
+
+def triage_queue(**filters: Any) -> QuerySet[Case]:
+    """Open cases from reports, most at risk first, then oldest first."""
+    soon = timezone.now() + DEADLINE_SOON
+    conditions = [
+        When(**{flag: True}, then=Value(weight))
+        for flag, weight in RISK_WEIGHTS.items()
+        if flag != "deadline_soon"
+    ]
+    conditions.append(When(next_deadline__lte=soon, then=Value(RISK_WEIGHTS["deadline_soon"])))
+    score = sum(
+        (When_(c, default=Value(0), output_field=IntegerField()) for c in conditions[1:]),
+        start=When_(conditions[0], default=Value(0), output_field=IntegerField()),
+    )
+    return (
+        Case.objects.filter(imported=False, report__isnull=False)
+        .filter(**filters)
+        .annotate(risk=score)
+        .order_by("-risk", "created_at")
+    )
+
+
+def deadline_soon(case: Case) -> bool:
+    """Whether the case has a deadline within the next 24 hours (or just passed)."""
+    return case.next_deadline is not None and case.next_deadline <= timezone.now() + DEADLINE_SOON

@@ -1,0 +1,65 @@
+"""The case form caseworkers fill in: status, assignee and the police record."""
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from dontpay.domain.stats.outcomes import OUTCOMES
+
+from .models import Case
+
+
+class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Every field a caseworker may change; outcome types show their Home Office names."""
+
+    outcome_code = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(code, f"{code}: {o.name}") for code, o in OUTCOMES.items()],
+        label="Home Office outcome type",
+    )
+
+    class Meta:
+        model = Case
+        fields = (
+            "status",
+            "assignee",
+            "force",
+            "crime_reference",
+            "offence",
+            "recorded_on",
+            "outcome_code",
+            "outcome_date",
+            "payment_made",
+            "amount_paid",
+            "currency",
+            "suspect_identified",
+        )
+        labels: ClassVar[dict[str, str]] = {
+            "force": "Police force",
+            "crime_reference": "Crime reference number",
+            "recorded_on": "Date recorded",
+            "outcome_date": "Outcome date",
+            "payment_made": "Payment made",
+            "amount_paid": "Amount paid",
+            "suspect_identified": "Suspect identified",
+        }
+        widgets: ClassVar[dict[str, Any]] = {
+            "recorded_on": forms.DateInput(attrs={"type": "date"}),
+            "outcome_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = get_user_model().objects.filter(staff__role__in=("caseworker", "admin"))
+        self.fields["assignee"].queryset = staff  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code, when = data.get("outcome_code"), data.get("outcome_date")
+        if code and not when:
+            self.add_error("outcome_date", "Enter the date the outcome was recorded")
+        recorded = data.get("recorded_on")
+        if when and recorded and when < recorded:
+            self.add_error("outcome_date", "The outcome date must be on or after the date recorded")
+        return data

@@ -1,0 +1,131 @@
+"""Casework for staff: the triage queue and the case page. Every view of a case or its
+evidence, every download and every change writes an audit event."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dontpay.accounts.access import requires
+from dontpay.accounts.audit import audit
+from dontpay.domain.reports import SECTIONS
+
+from .casefiles import deadline_soon, triage_queue
+from .custody import custody_problems, record_event
+from .evidence import evidence_name, read_evidence
+from .forms import CaseForm
+from .models import Case, CaseNote, EvidenceItem
+from .pack import report_pack
+from .reports import read_record
+
+
+@requires("cases.view")
+def queue(request: HttpRequest) -> HttpResponse:
+    """Open cases, most at risk first; filter by status or by risk flag."""
+    filters: dict[str, object] = {}
+    status = request.GET.get("status", "")
+    if status in dict(Case.STATUSES):
+        filters["status"] = status
+    else:
+        filters["status__in"] = [s for s in dict(Case.STATUSES) if s != Case.CLOSED]
+    flag = request.GET.get("flag", "")
+    if flag in ("under_18", "self_harm", "content_shared", "paid"):
+        filters[flag] = True
+    if request.GET.get("mine"):
+        filters["assignee"] = request.user
+    cases = [(case, deadline_soon(case)) for case in triage_queue(**filters)[:200]]
+    audit(request, "queue.viewed", "triage queue", cases=len(cases))
+    return render(
+        request,
+        "cases/staff/queue.html",
+        {"cases": cases, "statuses": Case.STATUSES, "status": status, "flag": flag},
+    )
+
+
+def _case(reference: str) -> Case:
+    return get_object_or_404(
+        Case.objects.select_related("report"), reference=reference, report__isnull=False
+    )
+
+
+@requires("cases.view")
+@require_http_methods(["GET", "POST"])
+def case_page(request: HttpRequest, reference: str) -> HttpResponse:
+    """Everything about one case; the record and evidence are decrypted only here."""
+    case = _case(reference)
+    report = case.report
+    assert report is not None
+    form = CaseForm(request.POST if request.method == "POST" else None, instance=case)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            audit(request, "case.changed", case.reference, fields=",".join(form.changed_data))
+            CaseNote.objects.create(
+                case=case,
+                author=request.user.get_username(),
+                text=f"Changed: {', '.join(form.changed_data) or 'nothing'}",
+            )
+            return redirect("cases:case", reference=case.reference)
+    else:
+        audit(request, "case.viewed", case.reference)
+    deleted = report.deleted_at is not None
+    record = {} if deleted else read_record(report)
+    sections = [(s, record.get(s.slug)) for s in SECTIONS if record.get(s.slug)]
+    items = [] if deleted else [(item, evidence_name(item)) for item in report.evidence.all()]
+    return render(
+        request,
+        "cases/staff/case.html",
+        {
+            "case": case,
+            "report": report,
+            "form": form,
+            "sections": sections,
+            "items": items,
+            "custody": custody_problems(report),
+            "deadline_soon": deadline_soon(case),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@requires("cases.change")
+@require_POST
+def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case(reference)
+    text = request.POST.get("text", "").strip()
+    if text:
+        CaseNote.objects.create(case=case, author=request.user.get_username(), text=text)
+        audit(request, "case.note-added", case.reference)
+    return redirect("cases:case", reference=case.reference)
+
+
+@requires("evidence.view")
+def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """One evidence item, decrypted and checked against its hash; audited and chained.
+
+    `?thumbnail=1` serves the preview shown on the case page (also audited)."""
+    case = _case(reference)
+    item = get_object_or_404(EvidenceItem, pk=pk, report=case.report)
+    thumbnail = request.GET.get("thumbnail") == "1"
+    if thumbnail and not item.thumbnail_blob_id:
+        raise Http404
+    actor = request.user.get_username()
+    audit(request, "evidence.viewed", case.reference, item=item.pk, thumbnail=int(thumbnail))
+    if thumbnail:
+        return HttpResponse(read_evidence(item, thumbnail=True), content_type="image/jpeg")
+    record_event(item.report, "viewed", f"staff:{actor}", {"item": item.pk})
+    response = HttpResponse(read_evidence(item), content_type=item.media_type)
+    response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}{item.extension}"'
+    return response
+
+
+@requires("evidence.view")
+@require_POST
+def case_pack(request: HttpRequest, reference: str) -> HttpResponse:
+    """The report pack, built for a caseworker (audited, and chained as an export)."""
+    case = _case(reference)
+    assert case.report is not None
+    audit(request, "pack.exported", case.reference)
+    pack = report_pack(case.report, actor=f"staff:{request.user.get_username()}")
+    response = HttpResponse(pack, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="report-{case.reference}.zip"'
+    return response

@@ -1,0 +1,102 @@
+"""FOI statistics for analysts: the tables, a chart, and CSV, XLSX and PDF exports."""
+
+import base64
+from datetime import date
+
+import weasyprint
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from weasyprint.urls import URLFetcher
+
+from dontpay.accounts.access import requires
+from dontpay.accounts.audit import audit
+from dontpay.domain.stats import FoiTables, bar_chart_svg, foi_csv, foi_xlsx
+from dontpay.domain.stats.outcomes import OUTCOMES
+
+from .statistics import statistics
+
+EXPORTS = {
+    "csv": ("text/csv", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "pdf": ("application/pdf", "pdf"),
+    "svg": ("image/svg+xml", "svg"),
+}
+
+
+def _options(request: HttpRequest) -> tuple[dict[str, str], list[str], FoiTables | None]:
+    values = {k: request.GET.get(k, "").strip() for k in ("from", "to", "suppress")}
+    errors = []
+    dates: dict[str, date | None] = {}
+    for key in ("from", "to"):
+        try:
+            dates[key] = date.fromisoformat(values[key]) if values[key] else None
+        except ValueError:
+            errors.append(f"Enter the {key} date as a real date")
+    suppress = int(values["suppress"]) if values["suppress"].isdigit() else 0
+    if errors:
+        return values, errors, None
+    try:
+        return values, [], statistics(dates["from"], dates["to"], suppress)
+    except ValueError as problem:
+        return values, [str(problem)], None
+
+
+@requires("stats.view")
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    values, errors, tables = _options(request)
+    audit(request, "stats.viewed", "FOI statistics")
+    return render(
+        request,
+        "cases/staff/statistics.html",
+        {
+            "values": values,
+            "errors": errors,
+            "tables": tables,
+            "outcome_names": {str(c): o.name for c, o in OUTCOMES.items()},
+            "query": request.GET.urlencode(),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@requires("stats.view")
+def statistics_export(request: HttpRequest, kind: str) -> HttpResponse:
+    """The same tables as a file: CSV, XLSX, PDF, or the SVG chart."""
+    if kind not in EXPORTS:
+        return HttpResponse(status=404)
+    _, errors, tables = _options(request)
+    if tables is None:
+        return HttpResponse("; ".join(errors), status=400, content_type="text/plain")
+    if kind != "svg":
+        audit(request, "stats.exported", "FOI statistics", format=kind)
+    content: bytes | str
+    if kind == "csv":
+        content = foi_csv(tables)
+    elif kind == "xlsx":
+        content = foi_xlsx(tables)
+    elif kind == "svg":
+        content = bar_chart_svg(tables)
+    else:
+        content = _pdf(tables)
+    media_type, extension = EXPORTS[kind]
+    response = HttpResponse(content, content_type=media_type)
+    if kind != "svg":
+        response["Content-Disposition"] = f'attachment; filename="foi-statistics.{extension}"'
+    return response
+
+
+def _pdf(tables: FoiTables) -> bytes:
+    chart = base64.b64encode(bar_chart_svg(tables).encode()).decode("ascii")
+    html = render_to_string(
+        "cases/staff/statistics_pdf.html",
+        {
+            "tables": tables,
+            "chart": f"data:image/svg+xml;base64,{chart}",
+            "outcome_names": {str(c): o.name for c, o in OUTCOMES.items()},
+        },
+    )
+    pdf: bytes = weasyprint.HTML(
+        string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})
+    ).write_pdf()
+    return pdf

@@ -1,0 +1,176 @@
+"""Staff access: sign-in needs password and TOTP; every URL for every role follows the matrix;
+every view of a case or its evidence is audited; the audit trail cannot be changed."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from dontpay.accounts.models import AuditEvent
+from dontpay.cases.evidence import add_evidence
+from dontpay.cases.reports import create_report
+
+from ..cases.factories import screenshot
+from .staff import PASSWORD, current_code, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signing_in_needs_the_password_and_a_current_code() -> None:
+    client = signed_in("caseworker")
+    assert client.get("/staff/").status_code == 200
+    other = Client()
+    wrong_code = other.post(
+        "/staff/login/", {"username": "caseworker-1", "password": PASSWORD, "code": "000000"}
+    )
+    assert wrong_code.status_code == 400
+    assert "The username, password or code is not right" in wrong_code.content.decode()
+    assert other.get("/staff/")["Location"].startswith("/staff/login/")
+
+
+def test_repeated_failures_lock_the_account() -> None:
+    signed_in("caseworker")
+    other = Client()
+    for _ in range(5):
+        other.post("/staff/login/", {"username": "caseworker-1", "password": "wrong", "code": "1"})
+    locked = other.post(
+        "/staff/login/",
+        {"username": "caseworker-1", "password": PASSWORD, "code": current_code("caseworker-1")},
+    )
+    assert locked.status_code == 429
+    assert "locked" in locked.content.decode()
+
+
+def test_staff_sessions_end_after_15_idle_minutes() -> None:
+    client = signed_in("caseworker")
+    session = client.session
+    session["staff_seen"] -= 16 * 60
+    session.save()
+    assert client.get("/staff/")["Location"].startswith("/staff/login/")
+
+
+def _report_with_evidence() -> tuple[str, int]:
+    report = create_report("GB", under_18=False).report
+    item = add_evidence(report, "threat.png", screenshot())
+    return report.reference, item.pk
+
+
+MATRIX = {
+    # url template: roles allowed (anything else: anonymous → login, other roles → 403)
+    "/staff/": {"caseworker", "admin"},
+    "/staff/cases/{ref}/": {"caseworker", "admin"},
+    "/staff/cases/{ref}/evidence/{pk}/": {"caseworker", "admin"},
+    "/staff/cases/{ref}/evidence/{pk}/?thumbnail=1": {"caseworker", "admin"},
+    "/staff/audit/": {"admin"},
+}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "caseworker", "analyst", "admin", "victim"])
+def test_every_url_for_every_role(role: str) -> None:
+    reference, pk = _report_with_evidence()
+    if role == "anonymous":
+        client = Client()
+    elif role == "victim":
+        # A person holding another report open in their session has no staff access.
+        client = Client()
+        client.post("/report/", {"under_18": "no"})
+    else:
+        client = signed_in(role)
+    for template, allowed in MATRIX.items():
+        url = template.format(ref=reference, pk=pk)
+        status = client.get(url).status_code
+        if role in allowed:
+            assert status == 200, (role, url, status)
+        elif role in ("anonymous", "victim"):
+            assert status == 302, (role, url, status)
+        else:
+            assert status == 403, (role, url, status)
+    pack = client.post(f"/staff/cases/{reference}/pack/")
+    expected = (
+        200 if role in ("caseworker", "admin") else 302 if role in ("anonymous", "victim") else 403
+    )
+    assert pack.status_code == expected
+
+
+def test_a_victim_cannot_reach_another_report_with_their_own_session() -> None:
+    _, pk = _report_with_evidence()
+    victim = Client()
+    victim.post("/report/", {"under_18": "no"})
+    assert victim.get(f"/report/evidence/{pk}/thumbnail/").status_code == 404
+
+
+def test_every_evidence_access_is_audited() -> None:
+    reference, pk = _report_with_evidence()
+    client = signed_in("caseworker")
+    client.get(f"/staff/cases/{reference}/")
+    client.get(f"/staff/cases/{reference}/evidence/{pk}/?thumbnail=1")
+    original = client.get(f"/staff/cases/{reference}/evidence/{pk}/")
+    assert original.content == screenshot()
+    client.post(f"/staff/cases/{reference}/pack/")
+    actions = list(AuditEvent.objects.order_by("id").values_list("action", "target", "actor"))
+    assert ("case.viewed", reference, "caseworker-1") in actions
+    assert [a for a, _, _ in actions].count("evidence.viewed") == 2
+    assert ("pack.exported", reference, "caseworker-1") in actions
+    assert all(event.address == "127.0.0.1" for event in AuditEvent.objects.all())
+
+
+def test_a_change_is_audited_and_validated() -> None:
+    reference, _ = _report_with_evidence()
+    client = signed_in("caseworker")
+    bad = client.post(f"/staff/cases/{reference}/", {"status": "closed", "outcome_code": "18"})
+    assert bad.status_code == 400
+    assert "Enter the date the outcome was recorded" in bad.content.decode()
+    good = client.post(
+        f"/staff/cases/{reference}/",
+        {
+            "status": "closed",
+            "outcome_code": "18",
+            "outcome_date": "2026-11-20",
+            "recorded_on": "2026-11-01",
+            "offence": "blackmail",
+            "payment_made": "unknown",
+            "suspect_identified": "false",
+        },
+    )
+    assert good.status_code == 302
+    event = AuditEvent.objects.get(action="case.changed")
+    assert "outcome_code" in event.detail["fields"]
+
+
+def test_the_audit_trail_cannot_be_changed_or_deleted() -> None:
+    client = signed_in("admin")
+    client.get("/staff/audit/")
+    event = AuditEvent.objects.create(actor="x", role="admin", action="a", target="t")
+    event.action = "changed"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.update(action="x")
+    csv = b"".join(client.get("/staff/audit/?format=csv").streaming_content)
+    assert csv.startswith(b"at,actor,role,action,target,address,detail")
+    assert AuditEvent.objects.filter(action="audit.exported").exists()
+
+
+def test_staff_create_prints_a_one_time_link_that_enrols(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    call_command("staff", "create", "newbie", "--role", "analyst")
+    out = capsys.readouterr().out
+    link = next(line for line in out.splitlines() if "/staff/enrol/" in line)
+    path = link[link.index("/staff/") :]
+    client = Client()
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "<svg" in page.content.decode()
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert TOTPDevice.objects.get(user__username="newbie").confirmed is False
+    response = client.post(
+        path, {"password": "a long new password 42", "code": current_code("newbie")}
+    )
+    assert response.status_code == 302
+    assert client.get(path).status_code == 404  # used once
+    assert TOTPDevice.objects.get(user__username="newbie").confirmed is True
