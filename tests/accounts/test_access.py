@@ -61,6 +61,9 @@ MATRIX = {
     "/staff/cases/{ref}/evidence/{pk}/": {"caseworker", "admin"},
     "/staff/cases/{ref}/evidence/{pk}/?thumbnail=1": {"caseworker", "admin"},
     "/staff/audit/": {"admin"},
+    "/staff/statistics/": {"caseworker", "analyst", "admin"},
+    "/staff/statistics/export.csv": {"caseworker", "analyst", "admin"},
+    "/staff/statistics/export.svg": {"caseworker", "analyst", "admin"},
 }
 
 
