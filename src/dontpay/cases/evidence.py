@@ -1,6 +1,7 @@
 """Evidence items: checked, encrypted and stored byte-for-byte, then recorded and chained."""
 
 import hashlib
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -8,7 +9,9 @@ from django.db.models import Sum
 
 from dontpay.domain.custody import decrypt, encrypt
 from dontpay.domain.evidence import (
+    CheckedEvidence,
     EvidenceLimits,
+    EvidenceRejected,
     check_evidence,
     make_thumbnail,
     safe_file_name,
@@ -37,44 +40,85 @@ def stored_bytes(report: Report) -> int:
 
 
 def add_evidence(report: Report, name: str, data: bytes, actor: str = "person") -> EvidenceItem:
-    """Check a file, store it encrypted (with a thumbnail for screenshots), then record it.
+    """Add one file (see `add_evidence_many`); raises `EvidenceRejected` if it is refused."""
+    (result,) = add_evidence_many(report, [(name, data)], actor)
+    if isinstance(result, EvidenceRejected):
+        raise result
+    return result
 
-    Raises `EvidenceRejected` (with a reason a person can read) before anything is stored.
-    The files are durable before the row is written, so an item that exists is always whole;
-    a crash in between leaves only unreferenced blobs, which `sweep_orphans` removes.
+
+def add_evidence_many(
+    report: Report, uploads: Sequence[tuple[str, bytes]], actor: str = "person"
+) -> list[EvidenceItem | EvidenceRejected]:
+    """Check files, store the accepted ones encrypted (with thumbnails for screenshots), then
+    record them; one result per upload, in order: the new item, or why it was refused.
+
+    Nothing is stored for a refused file. Files are durable before their rows are written, so
+    an item that exists is always whole; a crash in between leaves only unreferenced blobs,
+    which `sweep_orphans` removes. The accepted files are stored concurrently.
     """
-    checked = check_evidence(
-        data,
-        limits=evidence_limits(),
-        already_stored_bytes=stored_bytes(report),
-        screenshots_only=report.screenshots_only,
-    )
+    limits, stored = evidence_limits(), stored_bytes(report)
+    results: list[CheckedEvidence | EvidenceRejected] = []
+    thumbnails: dict[int, bytes] = {}
+    for index, (_, data) in enumerate(uploads):
+        try:
+            checked = check_evidence(
+                data,
+                limits=limits,
+                already_stored_bytes=stored,
+                screenshots_only=report.screenshots_only,
+            )
+            if checked.kind == "screenshot":
+                thumbnails[index] = make_thumbnail(data)
+        except EvidenceRejected as refused:
+            results.append(refused)
+            continue
+        stored += len(data)
+        results.append(checked)
+    accepted = [i for i, result in enumerate(results) if isinstance(result, CheckedEvidence)]
     key = data_key(report)
-    store = vault()
-    blob = store.store(key, data)
-    thumbnail = store.store(key, make_thumbnail(data)) if checked.kind == "screenshot" else None
-    display_name = safe_file_name(name, fallback_stem=f"evidence{checked.extension}")
-    with transaction.atomic():  # the row and its custody event stand or fall together
-        item = EvidenceItem.objects.create(
-            report=report,
-            blob_id=blob.blob_id,
-            thumbnail_blob_id=thumbnail.blob_id if thumbnail else "",
-            kind=checked.kind,
-            media_type=checked.media_type,
-            extension=checked.extension,
-            size=blob.size,
-            sha256=blob.sha256,
-            name=encrypt(key, display_name.encode(), blob.blob_id.encode()),
-            width=checked.width,
-            height=checked.height,
-        )
-        record_event(
-            report,
-            "item-added",
-            actor,
-            {"item": item.pk, "sha256": blob.sha256, "size": blob.size, "type": checked.media_type},
-        )
-    return item
+    blobs = vault().store_many(
+        key,
+        [uploads[i][1] for i in accepted] + [thumbnails[i] for i in accepted if i in thumbnails],
+    )
+    originals = dict(zip(accepted, blobs[: len(accepted)], strict=True))
+    previews = dict(
+        zip([i for i in accepted if i in thumbnails], blobs[len(accepted) :], strict=True)
+    )
+    items: list[EvidenceItem | EvidenceRejected] = []
+    for index, result in enumerate(results):
+        if isinstance(result, EvidenceRejected):
+            items.append(result)
+            continue
+        blob, preview = originals[index], previews.get(index)
+        name = safe_file_name(uploads[index][0], fallback_stem=f"evidence{result.extension}")
+        with transaction.atomic():  # the row and its custody event stand or fall together
+            item = EvidenceItem.objects.create(
+                report=report,
+                blob_id=blob.blob_id,
+                thumbnail_blob_id=preview.blob_id if preview else "",
+                kind=result.kind,
+                media_type=result.media_type,
+                extension=result.extension,
+                size=blob.size,
+                sha256=blob.sha256,
+                name=encrypt(key, name.encode(), blob.blob_id.encode()),
+                width=result.width,
+                height=result.height,
+            )
+            record_event(
+                report,
+                "item-added",
+                actor,
+                {
+                    "item": item.pk,
+                    "sha256": blob.sha256,
+                    "size": blob.size,
+                    "type": result.media_type,
+                },
+            )
+        items.append(item)
+    return items
 
 
 def read_evidence(item: EvidenceItem, *, thumbnail: bool = False) -> bytes:

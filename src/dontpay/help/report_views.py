@@ -11,7 +11,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dontpay.cases.custody import record_event
-from dontpay.cases.evidence import add_evidence, evidence_name, read_evidence, remove_evidence
+from dontpay.cases.evidence import (
+    add_evidence_many,
+    evidence_name,
+    read_evidence,
+    remove_evidence,
+)
 from dontpay.cases.models import EvidenceItem, Report
 from dontpay.cases.pack import report_pack
 from dontpay.cases.reports import (
@@ -228,13 +233,12 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
         if len(files) > MAX_FILES:
             rejected.append(("", f"Upload up to {MAX_FILES} files at a time"))
             files = []
-        for upload in files:
-            name = upload.name or "file"
-            try:
-                add_evidence(report, name, upload.read())
+        uploads = [(upload.name or "file", upload.read()) for upload in files]
+        for (name, _), result in zip(uploads, add_evidence_many(report, uploads), strict=True):
+            if isinstance(result, EvidenceRejected):
+                rejected.append((name, result.reason))
+            else:
                 added.append(name)
-            except EvidenceRejected as problem:
-                rejected.append((name, problem.reason))
         if not rejected:
             return redirect("help:report_evidence")
     else:

@@ -236,3 +236,15 @@ def test_a_missing_vault_directory_is_an_empty_vault(tmp_path: Path) -> None:
     vault = Vault(tmp_path / "not-yet")
     assert list(vault.blob_ids()) == []
     assert vault.remove_temporaries() == 0
+
+
+def test_store_many_stores_every_blob_in_order(tmp_path: Path) -> None:
+    from dontpay.domain.custody import new_data_key
+
+    vault = Vault(tmp_path)
+    key = new_data_key()
+    plaintexts = [bytes([n]) * (n * 1000 + 1) for n in range(12)]
+    blobs = vault.store_many(key, plaintexts)
+    assert [blob.size for blob in blobs] == [len(p) for p in plaintexts]
+    assert [vault.open(key, blob.blob_id) for blob in blobs] == plaintexts
+    assert set(vault.blob_ids()) == {blob.blob_id for blob in blobs}
