@@ -7,6 +7,7 @@ from django.test import Client
 
 from dontpay.accounts.models import AuditEvent
 from dontpay.cases.evidence import add_evidence
+from dontpay.cases.models import CaseNote
 from dontpay.cases.reports import create_report
 
 from ..cases.factories import screenshot
@@ -64,6 +65,9 @@ MATRIX = {
     "/staff/statistics/": {"caseworker", "analyst", "admin"},
     "/staff/statistics/export.csv": {"caseworker", "analyst", "admin"},
     "/staff/statistics/export.svg": {"caseworker", "analyst", "admin"},
+    "/staff/statistics/export.xlsx": {"caseworker", "analyst", "admin"},
+    "/staff/statistics/export.pdf": {"caseworker", "analyst", "admin"},
+    "/staff/audit/?format=csv": {"admin"},
 }
 
 
@@ -87,6 +91,11 @@ def test_every_url_for_every_role(role: str) -> None:
             assert status == 302, (role, url, status)
         else:
             assert status == 403, (role, url, status)
+    note = client.post(f"/staff/cases/{reference}/notes/", {"text": "called back"})
+    expected_note = 302 if role != "analyst" else 403
+    assert note.status_code == expected_note
+    if role in ("anonymous", "victim", "analyst"):
+        assert not CaseNote.objects.exists()
     pack = client.post(f"/staff/cases/{reference}/pack/")
     expected = (
         200 if role in ("caseworker", "admin") else 302 if role in ("anonymous", "victim") else 403
@@ -136,7 +145,65 @@ def test_a_change_is_audited_and_validated() -> None:
     )
     assert good.status_code == 302
     event = AuditEvent.objects.get(action="case.changed")
-    assert "outcome_code" in event.detail["fields"]
+    assert event.detail["outcome_code"] == "0 -> 18"
+    assert event.detail["status"] == "new -> closed"
+    refused = AuditEvent.objects.filter(action="case.viewed", detail__refused_change=1)
+    assert refused.count() == 1  # the page shown again with errors is a view too
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"amount_paid": "-5"}, "amount_paid", "cannot be negative"),
+        (
+            {"payment_made": "false", "amount_paid": "500"},
+            "amount_paid",
+            "payment made cannot be no",
+        ),
+        (
+            {"outcome_code": "8", "outcome_date": "2026-11-20", "suspect_identified": "false"},
+            "suspect_identified",
+            "suspect",
+        ),
+    ],
+)
+def test_the_case_form_refuses_what_the_statistics_could_not_count(
+    change: dict[str, str], field: str, message: str
+) -> None:
+    reference, _ = _report_with_evidence()
+    client = signed_in("caseworker")
+    data = {
+        "status": "new",
+        "outcome_code": "0",
+        "payment_made": "unknown",
+        "suspect_identified": "unknown",
+        **change,
+    }
+    response = client.post(f"/staff/cases/{reference}/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_analysts_land_on_the_statistics() -> None:
+    from dontpay.accounts.enrolment import create_staff
+
+    create_staff("ana", "analyst", password=PASSWORD)
+    response = Client().post(
+        "/staff/login/", {"username": "ana", "password": PASSWORD, "code": current_code("ana")}
+    )
+    assert response["Location"] == "/staff/statistics/"
+
+
+def test_the_pack_of_a_deleted_report_is_gone() -> None:
+    from dontpay.cases.models import Report
+    from dontpay.cases.reports import delete_report
+
+    reference, _ = _report_with_evidence()
+    delete_report(Report.objects.get(reference=reference))
+    client = signed_in("caseworker")
+    assert client.post(f"/staff/cases/{reference}/pack/").status_code == 404
+    assert client.get(f"/staff/cases/{reference}/").status_code == 200
+    assert not AuditEvent.objects.filter(action="pack.exported").exists()
 
 
 def test_the_audit_trail_cannot_be_changed_or_deleted() -> None:

@@ -79,3 +79,6 @@ def test_bad_dates_on_the_statistics_page_are_errors_not_500s() -> None:
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     assert client.get("/staff/statistics/?from=2021-01-01&to=2020-01-01").status_code == 400
+    for odd in ("%C2%B2", "-1", "abc"):
+        assert client.get(f"/staff/statistics/?suppress={odd}").status_code == 400
+        assert client.get(f"/staff/statistics/export.csv?suppress={odd}").status_code == 400

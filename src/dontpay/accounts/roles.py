@@ -15,6 +15,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+#: Where each role lands after signing in.
+HOME = {CASEWORKER: "/staff/", ANALYST: "/staff/statistics/", ADMIN: "/staff/"}
+
+
 def role_may(role: str, permission: str) -> bool:
     """Whether a staff member with `role` has `permission` (unknown permissions: nobody)."""
     return role in PERMISSIONS.get(permission, frozenset())

@@ -1,6 +1,7 @@
 """Staff sign-in, sign-out and enrolment, and the audit trail for administrators."""
 
 import csv
+import json
 
 import segno
 from django.contrib.auth import login, logout
@@ -17,6 +18,7 @@ from .audit import audit
 from .enrolment import enrolment_for
 from .forms import EnrolmentForm, StaffLoginForm
 from .models import AuditEvent
+from .roles import HOME
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,7 +30,8 @@ def staff_login(request: HttpRequest) -> HttpResponse:
         request.session["staff_seen"] = timezone.now().timestamp()
         target = request.GET.get("next", "")
         safe = url_has_allowed_host_and_scheme(target, {request.get_host()})
-        return redirect(target if safe and target.startswith("/staff/") else "/staff/")
+        home = HOME.get(getattr(getattr(form.user, "staff", None), "role", ""), "/staff/")
+        return redirect(target if safe and target.startswith("/staff/") else home)
     return render(
         request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -97,7 +100,7 @@ def _audit_csv() -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     rows = (
         writer.writerow(
-            [e.at.isoformat(), e.actor, e.role, e.action, e.target, e.address, e.detail]
+            [e.at.isoformat(), e.actor, e.role, e.action, e.target, e.address, json.dumps(e.detail)]
         )
         for e in AuditEvent.objects.order_by("at", "id").iterator()
     )

@@ -5,7 +5,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib.auth import get_user_model
 
-from dontpay.domain.stats.outcomes import OUTCOMES
+from dontpay.domain.stats.outcomes import OUTCOMES, outcome_contradicts_suspect
 
 from .models import Case
 
@@ -62,4 +62,13 @@ class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
         recorded = data.get("recorded_on")
         if when and recorded and when < recorded:
             self.add_error("outcome_date", "The outcome date must be on or after the date recorded")
+        amount = data.get("amount_paid")
+        if amount is not None and amount < 0:
+            self.add_error("amount_paid", "The amount paid cannot be negative")
+        if amount and data.get("payment_made") is False:
+            self.add_error("amount_paid", "An amount was paid, so payment made cannot be no")
+        if data.get("suspect_identified") is not None and code:
+            problem = outcome_contradicts_suspect(code, bool(data["suspect_identified"]))
+            if problem:
+                self.add_error("suspect_identified", problem)
         return data

@@ -1,12 +1,14 @@
 """Casework for staff: the triage queue and the case page. Every view of a case or its
 evidence, every download and every change writes an audit event."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dontpay.accounts.access import requires
+from dontpay.accounts.access import requires, staff_role
 from dontpay.accounts.audit import audit
+from dontpay.accounts.roles import PERMISSIONS
 from dontpay.domain.reports import SECTIONS
 
 from .casefiles import deadline_soon, triage_queue
@@ -54,19 +56,22 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(reference)
     report = case.report
     assert report is not None
+    if request.method == "POST" and staff_role(request) not in PERMISSIONS["cases.change"]:
+        raise PermissionDenied
+    before = {name: str(getattr(case, name)) for name in CaseForm.Meta.fields}
     form = CaseForm(request.POST if request.method == "POST" else None, instance=case)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            audit(request, "case.changed", case.reference, fields=",".join(form.changed_data))
-            CaseNote.objects.create(
-                case=case,
-                author=request.user.get_username(),
-                text=f"Changed: {', '.join(form.changed_data) or 'nothing'}",
-            )
-            return redirect("cases:case", reference=case.reference)
-    else:
-        audit(request, "case.viewed", case.reference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        changes = {name: f"{before[name]} -> {getattr(case, name)}" for name in form.changed_data}
+        audit(request, "case.changed", case.reference, **changes)
+        CaseNote.objects.create(
+            case=case,
+            author=request.user.get_username(),
+            text="Changed: " + ("; ".join(f"{k}: {v}" for k, v in changes.items()) or "nothing"),
+        )
+        return redirect("cases:case", reference=case.reference)
+    # Shown (again, with errors, after a refused change): the record is on screen, so audit it.
+    audit(request, "case.viewed", case.reference, refused_change=int(bool(form.errors)))
     deleted = report.deleted_at is not None
     record = {} if deleted else read_record(report)
     sections = [(s, record.get(s.slug)) for s in SECTIONS if record.get(s.slug)]
@@ -123,9 +128,10 @@ def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse
 def case_pack(request: HttpRequest, reference: str) -> HttpResponse:
     """The report pack, built for a caseworker (audited, and chained as an export)."""
     case = _case(reference)
-    assert case.report is not None
-    audit(request, "pack.exported", case.reference)
+    if case.report is None or case.report.deleted_at is not None:
+        raise Http404
     pack = report_pack(case.report, actor=f"staff:{request.user.get_username()}")
+    audit(request, "pack.exported", case.reference)
     response = HttpResponse(pack, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="report-{case.reference}.zip"'
     return response

@@ -33,7 +33,12 @@ def _options(request: HttpRequest) -> tuple[dict[str, str], list[str], FoiTables
             dates[key] = date.fromisoformat(values[key]) if values[key] else None
         except ValueError:
             errors.append(f"Enter the {key} date as a real date")
-    suppress = int(values["suppress"]) if values["suppress"].isdigit() else 0
+    suppress = 0
+    if values["suppress"]:
+        if values["suppress"].isascii() and values["suppress"].isdigit():
+            suppress = int(values["suppress"])
+        else:
+            errors.append("Enter the suppression threshold as a whole number, like 5")
     if errors:
         return values, errors, None
     try:
