@@ -121,6 +121,7 @@ def verify_pack(data: bytes, trusted_public_key_pem: bytes | None = None) -> Pac
     trusted = None if trusted_public_key_pem is None else _load_public_key(trusted_public_key_pem)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+    # zipfile raises NotImplementedError for compression methods it cannot read.
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
