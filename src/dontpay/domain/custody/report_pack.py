@@ -50,6 +50,17 @@ _STORED_SUFFIXES = frozenset(
     | {".m4v", ".webm", ".mp3", ".m4a", ".zip", ".gz"}
 )
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+#: What `zipfile` raises on a damaged or hostile archive. It raises NotImplementedError (an
+#: exception, not unfinished code here) for compression methods it cannot read.
+_UNREADABLE_ZIP: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    NotImplementedError,
+    ValueError,
+    EOFError,
+    OSError,
+)
 _CHUNK_BYTES = 1024 * 1024
 
 
@@ -121,15 +132,7 @@ def verify_pack(data: bytes, trusted_public_key_pem: bytes | None = None) -> Pac
     trusted = None if trusted_public_key_pem is None else _load_public_key(trusted_public_key_pem)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    # zipfile raises NotImplementedError for compression methods it cannot read.
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        NotImplementedError,
-        ValueError,
-        EOFError,
-        OSError,
-    ):
+    except _UNREADABLE_ZIP:
         return PackVerification(valid=False, items=0, problem="not a ZIP file")
     try:
         with archive:
@@ -303,14 +306,7 @@ def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
         with archive.open(info) as member:
             while chunk := member.read(_CHUNK_BYTES):
                 yield chunk
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        NotImplementedError,
-        ValueError,
-        OSError,
-    ) as error:
+    except _UNREADABLE_ZIP as error:
         raise _Refused(f"{_shown(info.filename)}: damaged in the ZIP ({error})") from None
 
 
