@@ -12,6 +12,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "evidence.view": frozenset({CASEWORKER, ADMIN}),
     "stats.view": frozenset({ANALYST, CASEWORKER, ADMIN}),
     "audit.view": frozenset({ADMIN}),
+    "intel.view": frozenset({ANALYST, ADMIN}),
+    "intel.export": frozenset({ANALYST, ADMIN}),
+    "warninglist.change": frozenset({ADMIN}),
+    "bank.view": frozenset({ANALYST, ADMIN}),
 }
 
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "dontpay.accounts",
     "dontpay.cases",
     "dontpay.help",
+    "dontpay.intel",
+    "dontpay.bank",
 ]
 
 MIDDLEWARE = [

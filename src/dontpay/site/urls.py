@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("dontpay.help.urls")),
     path("staff/", include("dontpay.accounts.urls")),
     path("staff/", include("dontpay.cases.urls")),
+    path("staff/intel/", include("dontpay.intel.urls")),
+    path("", include("dontpay.bank.urls")),
 ]
