@@ -1,0 +1,122 @@
+"""Indicators found in reports, the report↔indicator index, clusters and the warninglist.
+
+Links between reports are never stored as pairs: two reports are linked when they share a row
+of `Indicator` through `ReportIndicator`, and a cluster is a connected component of those links.
+"""
+
+from django.db import models
+
+from dontpay.cases.models import EvidenceItem, Report
+
+
+class Indicator(models.Model):
+    """One canonical indicator (a wallet, a phone number, a handle…), stored once however many
+    reports mention it. `key` is the domain's linking key: type, platform or network, value."""
+
+    type = models.CharField(max_length=20)
+    #: The handle's platform or the address's network; empty for other types.
+    qualifier = models.CharField(max_length=20, blank=True)
+    value = models.CharField(max_length=400)
+    key = models.CharField(max_length=450, unique=True)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    #: How many live reports mention it, kept current by linking.
+    report_count = models.PositiveIntegerField(default=0)
+    #: Set when the value is shared by unusually many reports: it still links, but an analyst
+    #: should check that it is not a common value that belongs on the warninglist.
+    flagged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = (models.Index(fields=("type", "value")),)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ReportIndicator(models.Model):
+    """The index: this report mentions this indicator, found in this source."""
+
+    RECORD, MESSAGES, OCR = "record", "messages", "ocr"
+    SOURCES = ((RECORD, "Record"), (MESSAGES, "Messages"), (OCR, "Screenshot text"))
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_links")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="report_links"
+    )
+    source = models.CharField(max_length=10, choices=SOURCES)
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("report", "indicator", "source"), name="one_link_per_source"
+            ),
+        )
+        indexes = (models.Index(fields=("indicator", "report")),)
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} mentions indicator {self.indicator_id}"
+
+
+class WarninglistEntry(models.Model):
+    """A value that must never link reports: a platform's own domain, a no-reply address, an
+    exchange's deposit address, the demo data. Data, editable by administrators."""
+
+    EXACT, DOMAIN = "exact", "domain"
+    MATCHES = ((EXACT, "This exact value"), (DOMAIN, "Any email address or link on this domain"))
+
+    type = models.CharField(max_length=20)
+    value = models.CharField(max_length=400)
+    match = models.CharField(max_length=10, choices=MATCHES, default=EXACT)
+    reason = models.CharField(max_length=200)
+    added_by = models.CharField(max_length=150)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("type", "value", "match"), name="one_entry_per_value"),
+        )
+        ordering = ("type", "value")
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.value}"
+
+
+class ClusterMembership(models.Model):
+    """The cluster (connected component of exact links) a linked report belongs to. A cluster is
+    named by its smallest report id, so merging two clusters renames only the larger one."""
+
+    report = models.OneToOneField(
+        Report, on_delete=models.CASCADE, primary_key=True, related_name="cluster_membership"
+    )
+    cluster = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} in cluster {self.cluster}"
+
+
+class EvidenceText(models.Model):
+    """Text read from a screenshot, encrypted under its report's data key like the file itself."""
+
+    evidence = models.OneToOneField(
+        EvidenceItem, on_delete=models.CASCADE, primary_key=True, related_name="text"
+    )
+    text = models.BinaryField()
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"text of evidence item {self.evidence_id}"
+
+
+class ProfilePhoto(models.Model):
+    """An image the person marked as the offender's profile photo, by its PDQ hash, so reports
+    with the same fake profile can be found (scored separately, never merged into clusters)."""
+
+    evidence = models.OneToOneField(
+        EvidenceItem, on_delete=models.CASCADE, primary_key=True, related_name="profile_photo"
+    )
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="profile_photos")
+    pdq = models.CharField(max_length=64)
+    quality = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"profile photo {self.evidence_id}"
