@@ -1,0 +1,79 @@
+"""UK bank accounts: sort code and account number, canonical `SSSSSS-AAAAAAAA`.
+
+A seven-digit account number is padded with a leading zero, as UK banks do. Without the words
+"sort code" only the written shape `12-34-56 12345678` counts (or the canonical form itself), so
+that dates and reference numbers never become accounts.
+"""
+
+import re
+from collections.abc import Iterator
+
+from .family import Example, IndicatorFamily
+from .indicator import Indicator, InvalidIndicator
+
+_SORT = r"(?P<sort>\d{2}[-\s]?\d{2}[-\s]?\d{2})"
+_SORT_LABEL = r"sort\s?code\s*(?:no\.?|number|#)?\s*[:\-]?\s*"
+_ACCOUNT = r"(?P<account>\d{7,8})(?![\d-])"
+_ACCOUNT_LABEL = r"(?:account|acc|acct|a/c)\.?\s*(?:no\.?|number|num|#)?\s*[:\-]?\s*"
+_GAP = r"[\s,;/]*(?:and\s+)?"
+_BANK_ACCOUNT = re.compile(
+    rf"{_SORT_LABEL}{_SORT}{_GAP}(?:{_ACCOUNT_LABEL})?{_ACCOUNT}"
+    rf"|{_ACCOUNT_LABEL}(?P<account_first>\d{{7,8}}){_GAP}{_SORT_LABEL}"
+    rf"(?P<sort_last>\d{{2}}[-\s]?\d{{2}}[-\s]?\d{{2}})(?![\d-])"
+    rf"|(?<![\d-])(?P<written>\d{{2}}-\d{{2}}-\d{{2}})[\s,;/]+(?P<written_account>\d{{7,8}})(?![\d-])"
+    rf"|(?<![\d-])(?P<canonical>\d{{6}}-\d{{7,8}})(?![\d-])",
+    re.IGNORECASE,
+)
+_SIX_DIGITS = re.compile(r"\d\d[-\s]?\d\d[-\s]?\d\d")
+_CANONICAL_PARTS = re.compile(
+    rf"\s*(?:{_SORT_LABEL})?{_SORT}[\s,;/-]*(?:{_ACCOUNT_LABEL})?{_ACCOUNT}\s*", re.IGNORECASE
+)
+
+
+def canonical_account(sort_code: str, account: str) -> str:
+    return f"{re.sub(r'\D', '', sort_code)}-{account.zfill(8)}"
+
+
+def _parts(match: re.Match[str]) -> tuple[str, str, tuple[int, int]]:
+    for sort_group, account_group in (
+        ("sort", "account"),
+        ("sort_last", "account_first"),
+        ("written", "written_account"),
+    ):
+        if match[sort_group]:
+            start = min(match.start(sort_group), match.start(account_group))
+            end = max(match.end(sort_group), match.end(account_group))
+            return match[sort_group], match[account_group], (start, end)
+    sort_code, account = match["canonical"].split("-")
+    return sort_code, account, match.span()
+
+
+class BankAccountFamily(IndicatorFamily):
+    type = "bank_account"
+
+    def find(self, text: str, region: str) -> Iterator[Indicator]:
+        if not _SIX_DIGITS.search(text):
+            return
+        for match in _BANK_ACCOUNT.finditer(text):
+            sort_code, account, span = _parts(match)
+            yield Indicator(self.type, canonical_account(sort_code, account), span)
+
+    def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
+        match = _CANONICAL_PARTS.fullmatch(value)
+        if not match:
+            raise InvalidIndicator(
+                f"{value!r} is not a UK sort code and account number (like 12-34-56 12345678)"
+            )
+        return Indicator(
+            self.type, canonical_account(match["sort"], match["account"]), (0, len(value))
+        )
+
+    def examples(self) -> tuple[Example, ...]:
+        key = "bank_account::123456-12345678"
+        return (
+            Example("sort code 12-34-56 account 12345678", (key,)),
+            Example("pay 12-34-56 12345678 today", (key,)),
+            Example("Acc no: 12345678, sort code: 123456", (key,)),
+            Example("sort code 40 11 62, a/c 1234567", ("bank_account::401162-01234567",)),
+            Example("on 12-03-2024 ref 12345678 and 12-34-56 alone"),
+        )

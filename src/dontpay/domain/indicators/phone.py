@@ -1,0 +1,69 @@
+"""Phone numbers, canonical in E.164 (`+447911123456`), valid by libphonenumber's metadata."""
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import Leniency, NumberParseException, PhoneNumber, PhoneNumberFormat
+
+from .family import Example, IndicatorFamily
+from .indicator import Indicator, InvalidIndicator
+
+# The matcher already skips most dates; these shapes are dates whatever the region's numbering.
+_DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+# libphonenumber's matcher costs a fraction of a millisecond per candidate, so it runs only on
+# runs of digits long enough to be a number, once per distinct run (with one character either
+# side, which it needs to refuse amounts such as "£5000000").
+_DIGIT_RUN = re.compile(r"[+(]?\d(?:[ \t().\-/]{0,3}\d)*\)?")
+_MIN_DIGITS = 6
+
+
+def e164(number: PhoneNumber) -> str:
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def canonical_phone(value: str, region: str) -> str:
+    """E.164 for a number written any usual way; a national number is read in `region`."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except NumberParseException as problem:
+        raise InvalidIndicator(f"{value!r} is not a phone number ({problem._msg})") from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidIndicator(f"{value!r} is not a valid phone number in {region} or abroad")
+    return e164(number)
+
+
+@lru_cache(maxsize=4096)
+def _phones_in(window: str, region: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(
+        (match.start, match.end, e164(match.number))
+        for match in phonenumbers.PhoneNumberMatcher(window, region, leniency=Leniency.VALID)
+        if not _DATE.fullmatch(match.raw_string.strip("()[] "))
+    )
+
+
+class PhoneFamily(IndicatorFamily):
+    type = "phone"
+
+    def find(self, text: str, region: str) -> Iterator[Indicator]:
+        for run in _DIGIT_RUN.finditer(text):
+            if sum(character.isdigit() for character in run[0]) < _MIN_DIGITS:
+                continue
+            start, end = max(0, run.start() - 1), min(len(text), run.end() + 1)
+            for found_start, found_end, number in _phones_in(text[start:end], region):
+                yield Indicator(self.type, number, (start + found_start, start + found_end))
+
+    def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
+        return Indicator(self.type, canonical_phone(value, region), (0, len(value)))
+
+    def examples(self) -> tuple[Example, ...]:
+        uk = "phone::+447911123456"
+        return (
+            Example("text me on +44 7911 123456 now", (uk,)),
+            Example("07911123456 or 447911123456", (uk,)),
+            Example("call 0 7 9 1 1 1 2 3 4 5 6 tonight", (uk,)),
+            Example("ring (202) 555-0143.", ("phone::+12025550143",), region="US"),
+            Example("pay £500 by 12/03/2024 or 2024-03-12 at 23:15, CRN 1234567"),
+            Example("the number 07911 12345 is one digit short"),
+        )

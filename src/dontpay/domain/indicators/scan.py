@@ -1,0 +1,79 @@
+"""Finding every indicator in a text, and canonicalising one typed value.
+
+Where candidates of different families overlap, the longest wins (a profile link over the name in
+it, an email over its domain, a URL over the digits in its query), and on equal spans the order of
+`TYPES` decides (a profile link is a handle, not a url). One exception keeps evidence that matters:
+a crypto address inside a blockchain-explorer URL is reported as well as the URL.
+"""
+
+import phonenumbers
+
+from .bank_account import BankAccountFamily
+from .crypto import CryptoAddressFamily
+from .email import EmailFamily
+from .family import IndicatorFamily
+from .handle import HandleFamily
+from .iban import IbanFamily
+from .indicator import Indicator, InvalidIndicator
+from .phone import PhoneFamily
+from .url import UrlFamily
+
+FAMILIES: tuple[IndicatorFamily, ...] = (
+    PhoneFamily(),
+    EmailFamily(),
+    HandleFamily(),
+    CryptoAddressFamily(),
+    IbanFamily(),
+    BankAccountFamily(),
+    UrlFamily(),
+)
+TYPES: tuple[str, ...] = tuple(family.type for family in FAMILIES)
+_FAMILY_BY_TYPE = {family.type: family for family in FAMILIES}
+_ORDER = {name: position for position, name in enumerate(TYPES)}
+_MAY_NEST = {("url", "crypto_address")}
+
+
+def checked_region(region: str) -> str:
+    """The region code in upper case, or `InvalidIndicator` if libphonenumber does not know it."""
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidIndicator(f"region: {region!r} is not an ISO 3166 alpha-2 region we know")
+    return code
+
+
+def _clash(candidate: Indicator, kept: Indicator) -> bool:
+    overlap = candidate.span[0] < kept.span[1] and kept.span[0] < candidate.span[1]
+    return overlap and (kept.type, candidate.type) not in _MAY_NEST
+
+
+def find_indicators(text: str, region: str = "GB") -> list[Indicator]:
+    """Every distinct canonical indicator in text (one per key, earliest span), in text order."""
+    region = checked_region(region)
+    candidates = sorted(
+        (found for family in FAMILIES for found in family.find(text, region)),
+        key=lambda found: (found.span[0] - found.span[1], _ORDER[found.type], found.span[0]),
+    )
+    kept: list[Indicator] = []
+    for candidate in candidates:
+        if not any(_clash(candidate, other) for other in kept):
+            kept.append(candidate)
+    first_by_key: dict[str, Indicator] = {}
+    for indicator in sorted(kept, key=lambda found: found.span):
+        first_by_key.setdefault(indicator.key, indicator)
+    return list(first_by_key.values())
+
+
+def canonical_indicator(
+    type: str, value: str, *, platform: str | None = None, region: str = "GB"
+) -> Indicator:
+    """Canonicalise one value typed into a structured field; `InvalidIndicator` says why not."""
+    family = _FAMILY_BY_TYPE.get(type)
+    if family is None:
+        raise InvalidIndicator(
+            f"type: {type!r} is not an indicator type; allowed: {', '.join(TYPES)}"
+        )
+    if platform is not None and type != "handle":
+        raise InvalidIndicator(f"platform: only a handle has a platform, not a {type}")
+    if not value.strip():
+        raise InvalidIndicator(f"{type}: the value is empty")
+    return family.canonical(value, platform=platform, region=checked_region(region))

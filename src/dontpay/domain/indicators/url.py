@@ -1,0 +1,117 @@
+"""Web addresses, normalised so that the same page written two ways links two reports.
+
+Normal form: lower-case scheme and host, no user info, no default port, no fragment, no tracking
+parameters, an empty path written `/`. The path and the remaining query keep their case and order.
+A bare `www.` host is read as `http://` and must end in a known public suffix (tldextract's bundled
+snapshot, never fetched).
+"""
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from urllib.parse import urlsplit
+
+import tldextract
+
+from .family import Example, IndicatorFamily
+from .indicator import Indicator, InvalidIndicator
+
+URL_CHARACTERS = r"[^\s<>\"'`{}|\\^]"
+_URL = re.compile(rf"(?<![\w@.])(?:https?://|www\.){URL_CHARACTERS}+", re.IGNORECASE)
+_SENTENCE_END = ".,;:!?*'\"…"
+_CLOSERS = {")": "(", "]": "["}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_")
+_TRACKING_KEYS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+        "igshid", "igsh", "si", "ref_src", "ref_url", "_ga", "_gl", "mkt_tok", "_hsenc", "_hsmi",
+        "oly_anon_id", "oly_enc_id", "vero_id", "s_cid", "mibextid", "rdid", "share_id",
+    }
+)  # fmt: skip
+
+
+def trim_url_end(text: str, start: int, end: int) -> int:
+    """Where a URL found at text[start:end] really ends: without the sentence's punctuation."""
+    while end > start:
+        last = text[end - 1]
+        if last in _SENTENCE_END or (
+            last in _CLOSERS
+            and text.count(_CLOSERS[last], start, end) < text.count(last, start, end)
+        ):
+            end -= 1
+        else:
+            break
+    return end
+
+
+@cache
+def _suffixes() -> tldextract.TLDExtract:
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def has_public_suffix(host: str) -> bool:
+    """Whether `host` ends in a known public suffix (offline snapshot)."""
+    return bool(_suffixes()(host).suffix)
+
+
+def normalise_url(raw: str) -> str:
+    """The normal form of one http(s) URL, or `InvalidIndicator`."""
+    bare = raw.lower().startswith("www.")
+    try:
+        parts = urlsplit(f"http://{raw}" if bare else raw)
+        port = parts.port
+    except ValueError:
+        raise InvalidIndicator(f"{raw!r} is not a web address") from None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if scheme not in _DEFAULT_PORTS or "." not in host.strip("."):
+        raise InvalidIndicator(f"{raw!r} is not an http(s) web address with a host name")
+    if bare and not has_public_suffix(host):
+        raise InvalidIndicator(f"{raw!r} does not end in a known domain suffix")
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=")[0])
+    )
+    return f"{scheme}://{netloc}{parts.path or '/'}" + (f"?{query}" if query else "")
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in _TRACKING_KEYS or key.startswith(_TRACKING_PREFIXES)
+
+
+def url_spans(text: str) -> Iterator[tuple[int, int]]:
+    for match in _URL.finditer(text):
+        end = trim_url_end(text, match.start(), match.end())
+        if end > match.start():
+            yield match.start(), end
+
+
+class UrlFamily(IndicatorFamily):
+    type = "url"
+
+    def find(self, text: str, region: str) -> Iterator[Indicator]:
+        for start, end in url_spans(text):
+            try:
+                yield Indicator(self.type, normalise_url(text[start:end]), (start, end))
+            except InvalidIndicator:
+                continue
+
+    def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
+        return Indicator(self.type, normalise_url(value.strip()), (0, len(value)))
+
+    def examples(self) -> tuple[Example, ...]:
+        return (
+            Example("see https://x.test/a.", ("url::https://x.test/a",)),
+            Example(
+                "(details at HTTPS://Shop.Example.COM:443/Item?id=7&utm_source=x#top)",
+                ("url::https://shop.example.com/Item?id=7",),
+            ),
+            Example(
+                "wiki: https://en.wikipedia.org/wiki/Sextortion_(crime), ok",
+                ("url::https://en.wikipedia.org/wiki/Sextortion_(crime)",),
+            ),
+            Example("go to www.example.co.uk!", ("url::http://www.example.co.uk/",)),
+            Example("ftp://files.test/x and www.notasuffix and example.com are not web links"),
+        )
