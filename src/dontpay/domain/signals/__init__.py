@@ -1,0 +1,55 @@
+"""Perceptual hashes (PDQ for images, vPDQ for video): compute, parse, compare."""
+
+from .pdq import (
+    PDQ_MATCH_DISTANCE,
+    InvalidMedia,
+    InvalidSignal,
+    PdqHash,
+    hamming_distance,
+    parse_pdq,
+    pdq_dihedral,
+    pdq_hash_file,
+    pdq_hash_image,
+    pdq_hash_pixels,
+    rgb_pixels,
+)
+from .types import SIGNAL_TYPES, PdqSignal, SignalType, VpdqSignal, signal_type
+from .vpdq import (
+    VideoLimits,
+    VideoMatch,
+    VideoTooLarge,
+    VpdqFeature,
+    features_from_lines,
+    features_to_lines,
+    looks_like_video,
+    match_video,
+    vpdq_hash_video,
+)
+
+__all__ = [
+    "PDQ_MATCH_DISTANCE",
+    "SIGNAL_TYPES",
+    "InvalidMedia",
+    "InvalidSignal",
+    "PdqHash",
+    "PdqSignal",
+    "SignalType",
+    "VideoLimits",
+    "VideoMatch",
+    "VideoTooLarge",
+    "VpdqFeature",
+    "VpdqSignal",
+    "features_from_lines",
+    "features_to_lines",
+    "hamming_distance",
+    "looks_like_video",
+    "match_video",
+    "parse_pdq",
+    "pdq_dihedral",
+    "pdq_hash_file",
+    "pdq_hash_image",
+    "pdq_hash_pixels",
+    "rgb_pixels",
+    "signal_type",
+    "vpdq_hash_video",
+]
