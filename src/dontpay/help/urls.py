@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import report_views, spread_views, views
 
 app_name = "help"
 urlpatterns = [
@@ -22,4 +22,9 @@ urlpatterns = [
     ),
     path("report/download/", report_views.report_download, name="report_download"),
     path("report/delete/", report_views.report_delete, name="report_delete"),
+    path("protect/", spread_views.protect_start, name="protect_start"),
+    path("protect/under-18/", spread_views.protect_under_18, name="protect_under_18"),
+    path("protect/choose/", spread_views.protect_choose, name="protect_choose"),
+    path("protect/check/", spread_views.protect_check, name="protect_check"),
+    path("protect/withdraw/", spread_views.protect_withdraw, name="protect_withdraw"),
 ]

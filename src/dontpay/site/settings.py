@@ -152,6 +152,10 @@ SECURE_CSP = {
     "img-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    # Videos the person chooses are decoded from a blob: URL on their own device, to make
+    # fingerprints without uploading them; nothing is fetched from anywhere.
+    "media-src": ["blob:"],
+    "worker-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
@@ -187,6 +191,15 @@ DONTPAY_EXIT_URL = os.environ.get("DONTPAY_EXIT_URL", "https://www.bbc.co.uk/wea
 
 #: The guidance pack shown before the person says where they are.
 DONTPAY_DEFAULT_JURISDICTION = os.environ.get("DONTPAY_DEFAULT_JURISDICTION", "GB")
+
+#: Requests per minute each platform token may make to the API. Counted in Django's cache, which
+#: is per process unless a shared cache (CACHES) is configured.
+DONTPAY_API_RATE = int(os.environ.get("DONTPAY_API_RATE", "600"))
+#: A video matches a bank video when at least these shares of the distinct good frames of the
+#: query, and of the bank video, have a counterpart within DONTPAY_VPDQ_DISTANCE bits.
+DONTPAY_VPDQ_QUERY_SHARE = float(os.environ.get("DONTPAY_VPDQ_QUERY_SHARE", "0.8"))
+DONTPAY_VPDQ_BANK_SHARE = float(os.environ.get("DONTPAY_VPDQ_BANK_SHARE", "0.8"))
+DONTPAY_VPDQ_DISTANCE = int(os.environ.get("DONTPAY_VPDQ_DISTANCE", "31"))
 
 STATIC_URL = "/static/"
 #: Where `collectstatic` puts the files a production server serves.

@@ -1,0 +1,113 @@
+"""The hash bank: what people asked platforms to block, and the log platforms follow.
+
+A person's submission holds the hashes they computed in their own browser; the bank holds each
+distinct hash once, live while any submission not withdrawn holds it. Every time an entry
+becomes live or stops being live, a `SignalChange` row is added: platforms page through that
+log, and every web process applies it to its in-memory index before matching.
+"""
+
+from typing import Any
+
+from django.db import models
+
+
+class BankEntry(models.Model):
+    """One distinct signal: a PDQ hash, or a video's vPDQ feature lines."""
+
+    PDQ, VPDQ = "pdq", "vpdq"
+    SIGNAL_TYPES = ((PDQ, "PDQ (image)"), (VPDQ, "vPDQ (video)"))
+
+    signal_type = models.CharField(max_length=10, choices=SIGNAL_TYPES)
+    #: Canonical form: 64 lowercase hex digits, or vPDQ lines ``frame,quality,hash,time``.
+    value = models.TextField()
+    #: SHA-256 of the value: vPDQ values are too long to index directly.
+    value_digest = models.CharField(max_length=64)
+    #: PDQ quality (0-100); for vPDQ the mean of its frames'. None when an import did not say.
+    quality = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: Whether a submission not withdrawn holds it; changed only together with a `SignalChange`.
+    live = models.BooleanField(default=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("signal_type", "value_digest"), name="one_entry_per_signal"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.signal_type} entry {self.pk}"
+
+
+class Submission(models.Model):
+    """One person's request to block some images or videos, reachable with case number and PIN."""
+
+    WEB, CLI, IMPORT = "web", "cli", "import"
+    SOURCES = ((WEB, "Web"), (CLI, "Command line"), (IMPORT, "Import"))
+
+    case_number = models.CharField(max_length=11, unique=True)
+    pin_hash = models.CharField(max_length=200)
+    source = models.CharField(max_length=10, choices=SOURCES)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    entries: models.ManyToManyField[BankEntry, Any] = models.ManyToManyField(
+        BankEntry, related_name="submissions"
+    )
+
+    def __str__(self) -> str:
+        return self.case_number
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class SignalChange(models.Model):
+    """An entry becoming live ("added") or not ("withdrawn"); rows are only ever added.
+
+    Ids are handed out in commit order (see `submissions.lock_bank`), so a reader that has
+    applied every change up to id N never misses one committed later with a smaller id.
+    """
+
+    ADDED, WITHDRAWN = "added", "withdrawn"
+    CHANGES = ((ADDED, "Added"), (WITHDRAWN, "Withdrawn"))
+
+    entry = models.ForeignKey(BankEntry, on_delete=models.PROTECT, related_name="changes")
+    change = models.CharField(max_length=10, choices=CHANGES)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.change} {self.entry_id}"
+
+
+class PinAttempt(models.Model):
+    """A failed attempt to open a submission, for throttling guesses per case and per client."""
+
+    case_number = models.CharField(max_length=11, db_index=True)
+    #: A keyed hash of the client's address (or "cli"): enough to throttle, useless to identify.
+    client = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"failed attempt on {self.case_number}"
+
+
+class PlatformToken(models.Model):
+    """A platform's API token: only its SHA-256 is stored; the prefix names it in lists."""
+
+    MATCH, SIGNALS, BANK = "match", "signals", "bank"
+    SCOPES = (MATCH, SIGNALS, BANK)
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"

@@ -1,0 +1,241 @@
+"""Submissions: a person asks for their images to be blocked, checks on it, and withdraws it.
+
+These are the services the "stop the spread" pages and the `bank` command call. The hashes
+were computed on the person's own device; only hashes reach us.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from dontpay.domain.signals import SIGNAL_TYPES, InvalidSignal, features_from_lines
+
+from .case_numbers import new_case_number, new_pin, normalise_case_number, normalise_pin
+from .models import BankEntry, PinAttempt, SignalChange, Submission
+
+#: Hashes at most this many in one submission: a person's images, not a collection.
+MAX_SIGNALS_PER_SUBMISSION = 100
+#: Below this PDQ quality an image is so plain that its hash would match unrelated images.
+MIN_QUALITY = 50
+#: Failed PINs allowed within `THROTTLE_WINDOW`, per case and per client.
+MAX_FAILURES_PER_CASE = 5
+MAX_FAILURES_PER_CLIENT = 20
+THROTTLE_WINDOW = timedelta(minutes=15)
+#: An arbitrary constant naming the PostgreSQL advisory lock that orders bank changes.
+_BANK_LOCK = 0x64_6F_6E_74_62_61_6E_6B
+_BATCH = 500
+
+Signal = tuple[str, str, int | None]
+
+
+class TooManyAttempts(Exception):
+    """Checking submissions is paused for this case number or this client."""
+
+
+@dataclass(frozen=True)
+class SignalProblem:
+    """Why one signal of a submission was refused; `index` counts from 0."""
+
+    index: int
+    reason: str
+
+
+@dataclass
+class SubmissionRefused(Exception):
+    """Nothing was stored: the submission as a whole, or some of its signals, cannot be used."""
+
+    reason: str
+    problems: Sequence[SignalProblem] = field(default_factory=tuple)
+
+    def __str__(self) -> str:
+        details = "; ".join(f"signal {p.index + 1}: {p.reason}" for p in self.problems)
+        return f"{self.reason}: {details}" if details else self.reason
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    """A stored submission and the PIN to show the person, once."""
+
+    case_number: str
+    pin: str
+
+
+def submit_signals(signals: Sequence[tuple[str, str, int]], source: str) -> NewSubmission:
+    """Store a person's hashes, matchable by every process at its next request.
+
+    Each signal is (type, value, quality), type "pdq" or "vpdq". Raises `SubmissionRefused`
+    naming each bad signal: unknown type, malformed value, or too little detail to match safely.
+    """
+    if not signals:
+        raise SubmissionRefused("There are no hashes to add")
+    if len(signals) > MAX_SIGNALS_PER_SUBMISSION:
+        raise SubmissionRefused(
+            f"A submission holds at most {MAX_SIGNALS_PER_SUBMISSION} hashes, "
+            f"not {len(signals)}: please send them in several parts"
+        )
+    canonical: list[Signal] = []
+    problems = []
+    for index, (kind, value, quality) in enumerate(signals):
+        try:
+            canonical.append(_checked_signal(kind, value, quality))
+        except InvalidSignal as problem:
+            problems.append(SignalProblem(index, str(problem)))
+    if problems:
+        raise SubmissionRefused("Some hashes cannot be used", tuple(problems))
+    return store_signals(canonical, source)
+
+
+def store_signals(signals: Sequence[Signal], source: str) -> NewSubmission:
+    """Store canonical signals as one new submission, making new entries live.
+
+    Callers have validated the values; imports come here directly, without the quality floor
+    and size limit meant for one person's images.
+    """
+    pin = new_pin()
+    pin_hash = make_password(pin)  # slow by design, so done before the bank is locked
+    distinct = list(
+        {(kind, value): (kind, value, quality) for kind, value, quality in signals}.values()
+    )
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                lock_bank()
+                # On SQLite this insert, the transaction's first statement, takes the write lock.
+                submission = Submission.objects.create(
+                    case_number=new_case_number(), pin_hash=pin_hash, source=source
+                )
+                entries = _entries_for(distinct)
+                submission.entries.add(*entries)
+                _set_live([entry for entry in entries if not entry.live], live=True)
+        except IntegrityError:
+            continue  # the case number was taken: 50 random bits, so never in practice
+        return NewSubmission(submission.case_number, pin)
+    raise RuntimeError("could not find an unused case number")
+
+
+def check_submission(case_number: str, pin: str, client: str) -> Submission | None:
+    """The submission with this case number and PIN, or None; throttles guessing.
+
+    `client` is a keyed hash of the client's address (`cases.reports.client_fingerprint`).
+    Raises `TooManyAttempts` once a case number or a client has failed too often recently.
+    """
+    number = normalise_case_number(case_number)
+    # Counted before the PIN is checked, so parallel guesses cannot slip under the limit.
+    attempt = PinAttempt.objects.create(case_number=number, client=client)
+    recent = PinAttempt.objects.filter(at__gte=timezone.now() - THROTTLE_WINDOW)
+    if (
+        recent.filter(case_number=number).count() > MAX_FAILURES_PER_CASE
+        or recent.filter(client=client).count() > MAX_FAILURES_PER_CLIENT
+    ):
+        raise TooManyAttempts
+    submission = Submission.objects.filter(case_number=number).first() if number else None
+    # Hash even when there is no such case, so timing does not reveal which ones exist.
+    stored = submission.pin_hash if submission else make_password("no such case")
+    if check_password(normalise_pin(pin), stored) and submission:
+        attempt.delete()
+        return submission
+    return None
+
+
+def withdraw_submission(submission: Submission) -> None:
+    """Withdraw a submission at once: entries no other live submission holds stop matching
+    at every process's next request, and the feed tells platforms. Withdrawing twice is a no-op.
+    """
+    with transaction.atomic():
+        lock_bank()
+        withdrawn = Submission.objects.filter(pk=submission.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now()
+        )
+        if withdrawn:
+            orphaned = BankEntry.objects.filter(submissions=submission, live=True).exclude(
+                submissions__withdrawn_at__isnull=True
+            )
+            _set_live(list(orphaned), live=False)
+    submission.refresh_from_db(fields=["withdrawn_at"])
+
+
+def lock_bank() -> None:
+    """Serialise changes to the bank until the transaction ends, so `SignalChange` ids are
+    handed out in commit order and concurrent submissions of one hash make one entry.
+
+    SQLite needs nothing: its single writer holds the database from first write to commit.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BANK_LOCK])
+
+
+def value_digest(value: str) -> str:
+    """The key that makes an entry unique: vPDQ values are too long to index directly."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _checked_signal(kind: str, value: str, quality: int | None) -> Signal:
+    if kind not in SIGNAL_TYPES:
+        known = " or ".join(sorted(SIGNAL_TYPES))
+        raise InvalidSignal(f"unknown hash type {kind!r}; expected {known}")
+    canonical = SIGNAL_TYPES[kind].validate(value)
+    if kind == BankEntry.VPDQ:
+        frames = [feature.quality for feature in features_from_lines(canonical.splitlines())]
+        if max(frames) < MIN_QUALITY:
+            raise InvalidSignal(
+                "This video has too little detail to be matched reliably: no frame reaches "
+                f"quality {MIN_QUALITY}. The original video, rather than a copy, may work."
+            )
+        return kind, canonical, round(sum(frames) / len(frames))
+    if quality is None or not 0 <= quality <= 100:
+        raise InvalidSignal(f"PDQ quality must be a whole number from 0 to 100, not {quality}")
+    if quality < MIN_QUALITY:
+        raise InvalidSignal(
+            "This image has too little detail to be matched reliably "
+            f"(quality {quality} of 100; at least {MIN_QUALITY} is needed), so blocking it "
+            "could block unrelated images. The original photo, rather than a thumbnail or a "
+            "cropped copy, may work."
+        )
+    return kind, canonical, quality
+
+
+def _entries_for(signals: Sequence[Signal]) -> list[BankEntry]:
+    """The bank entries for these signals, creating those not seen before (under the lock)."""
+    wanted = {
+        (kind, value_digest(value)): (kind, value, quality) for kind, value, quality in signals
+    }
+    found: dict[tuple[str, str], BankEntry] = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), _BATCH):
+        batch = keys[start : start + _BATCH]
+        for kind in {kind for kind, _ in batch}:
+            digests = [digest for k, digest in batch if k == kind]
+            for entry in BankEntry.objects.filter(signal_type=kind, value_digest__in=digests):
+                found[kind, entry.value_digest] = entry
+    missing = [
+        BankEntry(signal_type=kind, value=value, value_digest=digest, quality=quality)
+        for (kind, digest), (_, value, quality) in wanted.items()
+        if (kind, digest) not in found
+    ]
+    # Both PostgreSQL and SQLite return the new primary keys from a bulk insert.
+    for entry in BankEntry.objects.bulk_create(missing, batch_size=_BATCH):
+        found[entry.signal_type, entry.value_digest] = entry
+    return [found[key] for key in keys]
+
+
+def _set_live(entries: Sequence[BankEntry], *, live: bool) -> None:
+    if not entries:
+        return
+    BankEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(live=live)
+    change = SignalChange.ADDED if live else SignalChange.WITHDRAWN
+    SignalChange.objects.bulk_create(
+        [SignalChange(entry=entry, change=change) for entry in sorted(entries, key=_pk)],
+        batch_size=_BATCH,
+    )
+    for entry in entries:
+        entry.live = live
+
+
+def _pk(entry: BankEntry) -> int:
+    return entry.pk

@@ -1,0 +1,156 @@
+"""Stop the spread: fingerprints (perceptual hashes) of the person's images are made in their
+own browser and only the fingerprints are sent, so platforms can block copies. Under-18s are
+sent to Report Remove and Take It Down instead. Views parse, call `dontpay.bank`, and render."""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dontpay.bank.models import Submission
+from dontpay.bank.submissions import (
+    MAX_SIGNALS_PER_SUBMISSION,
+    SubmissionRefused,
+    TooManyAttempts,
+    check_submission,
+    submit_signals,
+    withdraw_submission,
+)
+from dontpay.cases.reports import client_fingerprint
+from dontpay.domain.guidance import load_pack
+
+from .session import saved_answers
+
+AGES = ("adult", "under-18", "not-sure")
+#: The submission the person opened with its case number and PIN, in this session only.
+OPEN_SUBMISSION = "protect_submission"
+
+
+@require_http_methods(["GET", "POST"])
+def protect_start(request: HttpRequest) -> HttpResponse:
+    """What fingerprints are, and the age question that decides where the person is sent."""
+    error = ""
+    if request.method == "POST":
+        age = request.POST.get("age", "")
+        if age == "adult":
+            request.session["protect_age"] = age
+            return redirect("help:protect_choose")
+        if age in AGES:
+            return redirect("help:protect_under_18")
+        error = "Select how old you were in the images and are now, or \u201cI'm not sure\u201d"
+    return render(
+        request, "help/protect/start.html", {"error": error}, status=400 if error else 200
+    )
+
+
+def protect_under_18(request: HttpRequest) -> HttpResponse:
+    """Why images of under-18s are not fingerprinted here, and the services that do it."""
+    jurisdiction = (
+        saved_answers(request.session).get("jurisdiction") or settings.DONTPAY_DEFAULT_JURISDICTION
+    )
+    text = load_pack(jurisdiction).step_text("stop-the-spread", "child")
+    return render(request, "help/protect/under_18.html", {"step": text})
+
+
+@require_http_methods(["GET", "POST"])
+def protect_choose(request: HttpRequest) -> HttpResponse:
+    """Choose files, see their fingerprints (made in the browser), and send only those."""
+    if request.session.get("protect_age") != "adult":
+        return redirect("help:protect_start")
+    errors: list[str] = []
+    signals: list[dict[str, Any]] = []
+    if request.method == "POST":
+        signals, errors = _parse_signals(request.POST.get("signals", ""))
+        if not errors:
+            try:
+                created = submit_signals(
+                    [(s["type"], s["value"], s["quality"]) for s in signals], source="web"
+                )
+            except SubmissionRefused as refused:
+                errors = [
+                    f"File {problem.index + 1}: {problem.reason}" for problem in refused.problems
+                ] or [refused.reason]
+            else:
+                return render(
+                    request,
+                    "help/protect/done.html",
+                    {"case_number": created.case_number, "pin": created.pin, "count": len(signals)},
+                )
+    return render(
+        request,
+        "help/protect/choose.html",
+        {
+            "errors": errors,
+            "signals": signals,
+            "signals_json": json.dumps(signals),
+            "max_signals": MAX_SIGNALS_PER_SUBMISSION,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _parse_signals(raw: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The fingerprints the page sent, as a list of {type, value, quality}, or why not."""
+    try:
+        data = json.loads(raw) if raw else []
+    except json.JSONDecodeError:
+        data = None
+    if not isinstance(data, list) or not all(
+        isinstance(s, dict)
+        and isinstance(s.get("type"), str)
+        and isinstance(s.get("value"), str)
+        and isinstance(s.get("quality"), int)
+        for s in data
+    ):
+        return [], ["The fingerprints could not be read. Choose your files again"]
+    if not data:
+        return [], ["Choose at least one image or video"]
+    return [{"type": s["type"], "value": s["value"], "quality": s["quality"]} for s in data], []
+
+
+@require_http_methods(["GET", "POST"])
+def protect_check(request: HttpRequest) -> HttpResponse:
+    """Come back with the case number and PIN: see the case, or withdraw it."""
+    errors: dict[str, str] = {}
+    case_number = ""
+    status = 200
+    if request.method == "POST":
+        case_number = request.POST.get("case_number", "").strip()
+        pin = request.POST.get("pin", "").strip()
+        if not case_number:
+            errors["case_number"] = "Enter your case number"
+        if not pin:
+            errors["pin"] = "Enter your PIN"
+        if not errors:
+            client = client_fingerprint(request.META.get("REMOTE_ADDR", ""))
+            try:
+                submission = check_submission(case_number, pin, client)
+            except TooManyAttempts:
+                errors["case_number"] = "Too many attempts. Wait 15 minutes and try again"
+            else:
+                if submission is not None:
+                    request.session.cycle_key()
+                    request.session[OPEN_SUBMISSION] = submission.pk
+                    return render(request, "help/protect/status.html", {"submission": submission})
+                errors["pin"] = "The case number or PIN is not right. Check both"
+        status = 400
+    return render(
+        request,
+        "help/protect/check.html",
+        {"errors": errors, "case_number": case_number},
+        status=status,
+    )
+
+
+@require_POST
+def protect_withdraw(request: HttpRequest) -> HttpResponse:
+    """Withdraw the case opened in this session: its fingerprints stop matching at once."""
+    pk = request.session.pop(OPEN_SUBMISSION, None)
+    submission = Submission.objects.filter(pk=pk).first() if pk else None
+    if submission is None:
+        return redirect("help:protect_check")
+    withdraw_submission(submission)
+    return render(request, "help/protect/withdrawn.html", {"submission": submission})

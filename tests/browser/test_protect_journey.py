@@ -1,0 +1,73 @@
+"""Stop the spread in chromium: fingerprints are made on the device, and no request carries
+the image or any bytes of it; the bank then matches the same image hashed on the server."""
+
+import base64
+import random
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, Request
+
+from dontpay.bank.index import bank_index
+from dontpay.domain.signals.pdq import pdq_hash_file
+
+REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "pdq-reference"
+IMAGES = [REFERENCE / "bridge-mods--aaa-orig.jpg", REFERENCE / "pen-and-coaster.png"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _samples(data: bytes, count: int = 64, size: int = 24) -> list[bytes]:
+    """Slices from across the file: any request holding a piece of it holds one of these."""
+    rng = random.Random(len(data))
+    return [
+        data[start : start + size]
+        for start in (rng.randrange(0, len(data) - size) for _ in range(count))
+    ]
+
+
+def test_only_fingerprints_leave_the_device(page: Page) -> None:
+    sent: list[tuple[str, bytes]] = []
+
+    def remember(request: Request) -> None:
+        sent.append((request.url, request.post_data_buffer or b""))
+
+    page.on("request", remember)
+    page.goto("/protect/")
+    page.get_by_label("Yes, I was 18 or over in all of them").check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.locator("#protect-picker").wait_for()
+    page.set_input_files("#files", [str(path) for path in IMAGES])
+    page.get_by_text("2 fingerprints ready").wait_for()
+    page.screenshot(path="/tmp/shots/protect-ready.png", full_page=True)
+    page.get_by_role("button", name="Send fingerprints", exact=True).click()
+    case_number = page.get_by_test_id("case-number").inner_text()
+    assert case_number
+    page.screenshot(path="/tmp/shots/protect-done.png", full_page=True)
+
+    origin = page.url.split("/protect/")[0]
+    assert all(url.startswith(origin) for url, _ in sent), "a request left the origin"
+    bodies = [body for _, body in sent if body]
+    assert bodies, "the fingerprints were posted"
+    for path in IMAGES:
+        data = path.read_bytes()
+        for piece in _samples(data):
+            encoded = [piece, base64.b64encode(piece)[8:24], piece.hex().encode()]
+            assert not any(e in body for e in encoded for body in bodies), path.name
+        assert all(len(body) < len(data) // 4 for body in bodies)
+
+    # The bank matches what the server computes from the same files.
+    index = bank_index()
+    index.catch_up()
+    for path in IMAGES:
+        matches = index.match_images([pdq_hash_file(path).hex])[0]
+        assert matches and min(distance for _, distance in matches) <= 8, path.name
+
+
+def test_without_a_chosen_file_nothing_can_be_sent(page: Page) -> None:
+    page.goto("/protect/")
+    page.get_by_label("Yes, I was 18 or over in all of them").check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.locator("#protect-picker").wait_for()
+    assert not page.locator("#protect-needs-js").is_visible()
+    assert not page.locator("#protect-form").is_visible()
