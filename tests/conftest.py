@@ -7,8 +7,11 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """On SQLite, keep the test database in a file, so a second process can open it."""
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite, keep the test database in a file, so a second process can open it. Under
+    pytest-xdist each worker gets its own database (the suffix fixture names it)."""
     from django.db import connections
 
     database = connections["default"].settings_dict

@@ -68,6 +68,9 @@ MATRIX = {
     "/staff/statistics/export.xlsx": {"caseworker", "analyst", "admin"},
     "/staff/statistics/export.pdf": {"caseworker", "analyst", "admin"},
     "/staff/audit/?format=csv": {"admin"},
+    "/staff/intel/": {"analyst", "admin"},
+    "/staff/intel/search/?q=07911+123456": {"analyst", "admin"},
+    "/staff/intel/warninglist/": {"admin"},
 }
 
 

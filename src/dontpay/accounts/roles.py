@@ -15,6 +15,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "intel.view": frozenset({ANALYST, ADMIN}),
     "intel.export": frozenset({ANALYST, ADMIN}),
     "warninglist.change": frozenset({ADMIN}),
+    "intel.recluster": frozenset({ADMIN}),
     "bank.view": frozenset({ANALYST, ADMIN}),
 }
 

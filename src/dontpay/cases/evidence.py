@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import Sequence
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +17,7 @@ from dontpay.domain.evidence import (
     make_thumbnail,
     safe_file_name,
 )
+from dontpay.domain.evidence.checked import SCREENSHOT
 
 from .custody import record_event
 from .models import EvidenceItem, Report
@@ -117,8 +119,22 @@ def add_evidence_many(
                     "type": result.media_type,
                 },
             )
+            if item.kind == SCREENSHOT:
+                transaction.on_commit(partial(_read_text_later, item.pk))
         items.append(item)
     return items
+
+
+def _read_text_later(item_id: int) -> None:
+    from dontpay.intel.tasks import read_screenshot_later  # intel builds on cases, not back
+
+    read_screenshot_later(item_id)
+
+
+def _index_text_again(report_id: int) -> None:
+    from dontpay.intel.scanning import scan_remaining_screenshot_texts  # as above
+
+    scan_remaining_screenshot_texts(report_id)
 
 
 def read_evidence(item: EvidenceItem, *, thumbnail: bool = False) -> bytes:
@@ -143,8 +159,11 @@ def remove_evidence(item: EvidenceItem, actor: str = "person") -> None:
     blob_ids = [b for b in (item.blob_id, item.thumbnail_blob_id) if b]
     detail: dict[str, str | int] = {"item": item.pk, "sha256": item.sha256}
     with transaction.atomic():
+        had_text = item.kind == SCREENSHOT
         item.delete()
         record_event(report, "item-removed", actor, detail)
+        if had_text:  # what was read from it must stop linking the report
+            transaction.on_commit(partial(_index_text_again, report.pk))
     for blob_id in blob_ids:
         vault().remove(blob_id)
 

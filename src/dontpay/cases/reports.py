@@ -5,6 +5,7 @@ import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -134,8 +135,16 @@ def _change_record(
             locked, "field-changed", actor, {"section": section.slug, "record": record_hash(locked)}
         )
         refresh_risk(locked, record, {})
+        # Indexed only once the record is committed, so indexing can never cost the person it.
+        transaction.on_commit(partial(_index_record, locked.pk))
     report.refresh_from_db()
     return True
+
+
+def _index_record(report_id: int) -> None:
+    from dontpay.intel.scanning import scan_saved_record  # intel builds on cases, not back
+
+    scan_saved_record(report_id)
 
 
 def save_section(
@@ -189,6 +198,9 @@ def delete_report(report: Report, actor: str = "person") -> None:
         report.deleted_at = timezone.now()
         report.save()
         record_event(report, "deleted", actor, {"events_erased": erased})
+        from dontpay.intel.linking import unindex_report  # intel builds on cases, not back
+
+        unindex_report(report)
     store = vault()
     for blob_id in blob_ids:
         store.remove(blob_id)

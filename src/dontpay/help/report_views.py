@@ -32,12 +32,26 @@ from dontpay.cases.reports import (
 )
 from dontpay.domain.evidence import EvidenceRejected
 from dontpay.domain.reports import SECTIONS, InvalidRecord, section
+from dontpay.intel.profile_photos import (
+    NotAnImage,
+    mark_profile_photo,
+    profile_photo_ids,
+    unmark_profile_photo,
+)
+from dontpay.intel.scanning import payment_accounts_reported_before
 
 from .session import saved_answers
 from .uploads import MAX_FILES
 
 View = Callable[..., HttpResponse]
 
+PAYMENT_DETAILS = "payment-details"
+#: What the buttons beside an evidence item do, by the prefix of their value (then the item id).
+EVIDENCE_ACTIONS: dict[str, Callable[[EvidenceItem], object]] = {
+    "remove-": remove_evidence,
+    "profile-": mark_profile_photo,
+    "not-profile-": unmark_profile_photo,
+}
 #: An open record closes itself after this long without a request (a shared device left alone).
 IDLE_SECONDS = 20 * 60
 AGE_CHOICES = {"yes": True, "no": False, "not-sure": None}
@@ -153,7 +167,12 @@ def report_overview(request: HttpRequest, report: Report) -> HttpResponse:
     return render(
         request,
         "help/report/overview.html",
-        {"report": report, "rows": rows, "evidence_count": report.evidence.count()},
+        {
+            "report": report,
+            "rows": rows,
+            "evidence_count": report.evidence.count(),
+            "reported_before": payment_accounts_reported_before(report, record),
+        },
     )
 
 
@@ -184,10 +203,18 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
                     return redirect("help:report_section", slug=slug)
             else:
                 save_section(report, current, values)
+            if slug == PAYMENT_DETAILS and payment_accounts_reported_before(
+                report, read_record(report)
+            ):
+                # Stay, so the person reads what other reports say about these accounts.
+                return redirect(f"{request.path}?saved=1")
             return redirect(_next_page(slug))
         except InvalidRecord as problem:
             errors = problem.errors
     index = [s.slug for s in SECTIONS].index(slug)
+    reported_before = (
+        payment_accounts_reported_before(report, record) if slug == PAYMENT_DETAILS else []
+    )
     return render(
         request,
         "help/report/section.html",
@@ -199,6 +226,9 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
             "errors": errors,
             "number": index + 1,
             "count": len(SECTIONS),
+            "reported_before": reported_before,
+            "saved": bool(reported_before) and "saved" in request.GET,
+            "next_page": _next_page(slug),
         },
         status=400 if errors else 200,
     )
@@ -220,12 +250,16 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
     added: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action", "upload")
-        if action.startswith("remove-"):
-            pk = action.removeprefix("remove-")
-            item = report.evidence.filter(pk=pk).first() if pk.isdigit() else None
-            if item:
-                remove_evidence(item)
-            return redirect("help:report_evidence")
+        for prefix, change in EVIDENCE_ACTIONS.items():
+            if action.startswith(prefix):
+                pk = action.removeprefix(prefix)
+                item = report.evidence.filter(pk=pk).first() if pk.isdigit() else None
+                try:
+                    if item:
+                        change(item)
+                except NotAnImage:
+                    raise Http404 from None
+                return redirect("help:report_evidence")
         files = request.FILES.getlist("files")
         rejected += [(name, reason) for name, reason in getattr(request, "refused_uploads", [])]
         if not files and not rejected:
@@ -247,7 +281,13 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
     return render(
         request,
         "help/report/evidence.html",
-        {"report": report, "items": items, "rejected": rejected, "added": added},
+        {
+            "report": report,
+            "items": items,
+            "profile_photos": profile_photo_ids(report),
+            "rejected": rejected,
+            "added": added,
+        },
         status=400 if rejected else 200,
     )
 

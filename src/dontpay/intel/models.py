@@ -24,6 +24,9 @@ class Indicator(models.Model):
     #: Set when the value is shared by unusually many reports: it still links, but an analyst
     #: should check that it is not a common value that belongs on the warninglist.
     flagged_at = models.DateTimeField(null=True, blank=True)
+    #: Set while a warninglist entry covers the value: its rows are kept (so removing the entry
+    #: links again) but never link reports.
+    warninglisted = models.BooleanField(default=False)
 
     class Meta:
         indexes = (models.Index(fields=("type", "value")),)
@@ -39,9 +42,7 @@ class ReportIndicator(models.Model):
     SOURCES = ((RECORD, "Record"), (MESSAGES, "Messages"), (OCR, "Screenshot text"))
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_links")
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="report_links"
-    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="report_links")
     source = models.CharField(max_length=10, choices=SOURCES)
     seen_at = models.DateTimeField(auto_now_add=True)
 
@@ -120,3 +121,31 @@ class ProfilePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"profile photo {self.evidence_id}"
+
+
+class ScriptSignature(models.Model):
+    """The MinHash signature of a report's pasted messages (shingles hashed with a key derived
+    from the secret key), to score near-duplicate scripts without keeping the text in clear."""
+
+    report = models.OneToOneField(
+        Report, on_delete=models.CASCADE, primary_key=True, related_name="script_signature"
+    )
+    minhash = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"script signature of report {self.report_id}"
+
+
+class ScriptBand(models.Model):
+    """The LSH index of script signatures: reports whose signatures agree on every row of a band
+    share its bucket, so near-duplicates are found by look-up, not by comparing every pair."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="script_bands")
+    band = models.PositiveSmallIntegerField()
+    bucket = models.BigIntegerField()
+
+    class Meta:
+        indexes = (models.Index(fields=("band", "bucket")),)
+
+    def __str__(self) -> str:
+        return f"band {self.band} of report {self.report_id}"

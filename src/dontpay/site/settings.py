@@ -192,6 +192,9 @@ DONTPAY_EXIT_URL = os.environ.get("DONTPAY_EXIT_URL", "https://www.bbc.co.uk/wea
 #: The guidance pack shown before the person says where they are.
 DONTPAY_DEFAULT_JURISDICTION = os.environ.get("DONTPAY_DEFAULT_JURISDICTION", "GB")
 
+#: An indicator mentioned by more reports than this is flagged for an analyst to check that it
+#: is not a common value that belongs on the warninglist. It goes on linking meanwhile.
+DONTPAY_COMMON_INDICATOR_REPORTS = int(os.environ.get("DONTPAY_COMMON_INDICATOR_REPORTS", "25"))
 #: Requests per minute each platform token may make to the API. Counted in Django's cache, which
 #: is per process unless a shared cache (CACHES) is configured.
 DONTPAY_API_RATE = int(os.environ.get("DONTPAY_API_RATE", "600"))

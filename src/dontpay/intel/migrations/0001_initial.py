@@ -5,82 +5,178 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0002_case_casenote'),
+        ("cases", "0002_case_casenote"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClusterMembership',
+            name="ClusterMembership",
             fields=[
-                ('report', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='cluster_membership', serialize=False, to='cases.report')),
-                ('cluster', models.BigIntegerField(db_index=True)),
+                (
+                    "report",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="cluster_membership",
+                        serialize=False,
+                        to="cases.report",
+                    ),
+                ),
+                ("cluster", models.BigIntegerField(db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='EvidenceText',
+            name="EvidenceText",
             fields=[
-                ('evidence', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='text', serialize=False, to='cases.evidenceitem')),
-                ('text', models.BinaryField()),
-                ('read_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "evidence",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="text",
+                        serialize=False,
+                        to="cases.evidenceitem",
+                    ),
+                ),
+                ("text", models.BinaryField()),
+                ("read_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(max_length=20)),
-                ('qualifier', models.CharField(blank=True, max_length=20)),
-                ('value', models.CharField(max_length=400)),
-                ('key', models.CharField(max_length=450, unique=True)),
-                ('first_seen', models.DateTimeField(auto_now_add=True)),
-                ('report_count', models.PositiveIntegerField(default=0)),
-                ('flagged_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("type", models.CharField(max_length=20)),
+                ("qualifier", models.CharField(blank=True, max_length=20)),
+                ("value", models.CharField(max_length=400)),
+                ("key", models.CharField(max_length=450, unique=True)),
+                ("first_seen", models.DateTimeField(auto_now_add=True)),
+                ("report_count", models.PositiveIntegerField(default=0)),
+                ("flagged_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['type', 'value'], name='intel_indic_type_4d73ae_idx')],
+                "indexes": [
+                    models.Index(fields=["type", "value"], name="intel_indic_type_4d73ae_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProfilePhoto',
+            name="ProfilePhoto",
             fields=[
-                ('evidence', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='profile_photo', serialize=False, to='cases.evidenceitem')),
-                ('pdq', models.CharField(max_length=64)),
-                ('quality', models.PositiveSmallIntegerField()),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='profile_photos', to='cases.report')),
+                (
+                    "evidence",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="profile_photo",
+                        serialize=False,
+                        to="cases.evidenceitem",
+                    ),
+                ),
+                ("pdq", models.CharField(max_length=64)),
+                ("quality", models.PositiveSmallIntegerField()),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile_photos",
+                        to="cases.report",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WarninglistEntry',
+            name="WarninglistEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(max_length=20)),
-                ('value', models.CharField(max_length=400)),
-                ('match', models.CharField(choices=[('exact', 'This exact value'), ('domain', 'Any email address or link on this domain')], default='exact', max_length=10)),
-                ('reason', models.CharField(max_length=200)),
-                ('added_by', models.CharField(max_length=150)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("type", models.CharField(max_length=20)),
+                ("value", models.CharField(max_length=400)),
+                (
+                    "match",
+                    models.CharField(
+                        choices=[
+                            ("exact", "This exact value"),
+                            ("domain", "Any email address or link on this domain"),
+                        ],
+                        default="exact",
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200)),
+                ("added_by", models.CharField(max_length=150)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ('type', 'value'),
-                'constraints': [models.UniqueConstraint(fields=('type', 'value', 'match'), name='one_entry_per_value')],
+                "ordering": ("type", "value"),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("type", "value", "match"), name="one_entry_per_value"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReportIndicator',
+            name="ReportIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('record', 'Record'), ('messages', 'Messages'), ('ocr', 'Screenshot text')], max_length=10)),
-                ('seen_at', models.DateTimeField(auto_now_add=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_links', to='intel.indicator')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_links', to='cases.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("record", "Record"),
+                            ("messages", "Messages"),
+                            ("ocr", "Screenshot text"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("seen_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_links",
+                        to="intel.indicator",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicator_links",
+                        to="cases.report",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['indicator', 'report'], name='intel_repor_indicat_5095f9_idx')],
-                'constraints': [models.UniqueConstraint(fields=('report', 'indicator', 'source'), name='one_link_per_source')],
+                "indexes": [
+                    models.Index(
+                        fields=["indicator", "report"], name="intel_repor_indicat_5095f9_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "indicator", "source"), name="one_link_per_source"
+                    )
+                ],
             },
         ),
     ]

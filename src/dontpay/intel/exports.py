@@ -1,0 +1,259 @@
+"""A cluster as files other tools read: a STIX 2.1 bundle, a MISP event, and CSV.
+
+Every export holds offender indicators, report references, dates, amounts, platforms and
+jurisdictions, and nothing else: never a name, contact detail or message of the person who
+reported (see docs/analysts.md). The mapping of each indicator type is documented there too.
+"""
+
+import csv
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import stix2
+from pymisp import MISPEvent, MISPObject
+
+from dontpay.domain.correlate import ClusterExplanation
+
+from .models import ReportIndicator
+
+#: Everything exported is shared under TLP:AMBER: the recipients' organisations only.
+TLP = "tlp:amber"
+
+
+@dataclass(frozen=True)
+class ExportedIndicator:
+    """One offender indicator of the cluster and the reports (references) that mention it."""
+
+    type: str
+    value: str
+    qualifier: str
+    flagged: bool
+    first_seen: datetime
+    #: Report reference → when that report first mentioned it.
+    seen_in: dict[str, datetime]
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return tuple(sorted(self.seen_in))
+
+
+def cluster_indicators(explanation: ClusterExplanation) -> list[ExportedIndicator]:
+    """Every indicator any report of the cluster mentions, most widely shared first.
+
+    Warninglisted values (a platform's own domain, a no-reply sender) are left out: they are
+    not the offender's."""
+    rows = ReportIndicator.objects.filter(
+        report_id__in=[report.id for report in explanation.reports],
+        report__deleted_at__isnull=True,
+        indicator__warninglisted=False,
+    ).select_related("indicator", "report")
+    seen: dict[int, dict[str, datetime]] = defaultdict(dict)
+    indicators = {}
+    for row in rows:
+        indicators[row.indicator_id] = row.indicator
+        by_report = seen[row.indicator_id]
+        earlier = by_report.get(row.report.reference)
+        by_report[row.report.reference] = min(row.seen_at, earlier or row.seen_at)
+    exported = [
+        ExportedIndicator(
+            type=indicator.type,
+            value=indicator.value,
+            qualifier=indicator.qualifier,
+            flagged=indicator.flagged_at is not None,
+            first_seen=min(seen[pk].values()),
+            seen_in=seen[pk],
+        )
+        for pk, indicator in indicators.items()
+    ]
+    exported.sort(key=lambda item: (-len(item.seen_in), item.type, item.qualifier, item.value))
+    return exported
+
+
+def _summary(explanation: ClusterExplanation) -> str:
+    """The cluster in one paragraph: references, dates, amounts, platforms, jurisdictions."""
+
+    def money(totals: dict[str, object]) -> str:
+        return ", ".join(f"{amount} {currency}" for currency, amount in totals.items()) or "none"
+
+    references = ", ".join(report.reference for report in explanation.reports)
+    return (
+        f"{len(explanation.reports)} linked sextortion reports ({references}), first seen "
+        f"{explanation.first_seen:%Y-%m-%d}, last seen {explanation.last_seen:%Y-%m-%d}. "
+        f"Demanded: {money(dict(explanation.demanded))}. Paid: {money(dict(explanation.paid))}. "
+        f"Platforms: {', '.join(explanation.platforms) or 'none recorded'}. "
+        f"Jurisdictions: {', '.join(explanation.jurisdictions) or 'none recorded'}."
+    )
+
+
+def _seen_in(indicator: ExportedIndicator) -> str:
+    count = len(indicator.seen_in)
+    return f"Seen in {count} report{'s' if count != 1 else ''}: {', '.join(indicator.references)}"
+
+
+# STIX 2.1 ------------------------------------------------------------------------------------
+
+
+def stix_account_type(indicator: ExportedIndicator) -> str:
+    """The `user-account` account_type for an indicator STIX has no object of its own for."""
+    if indicator.type == "handle":
+        return indicator.qualifier
+    if indicator.type == "crypto_address":
+        return f"crypto-wallet-{indicator.qualifier}"
+    return indicator.type.replace("_", "-")
+
+
+def _stix_literal(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _stix_observable(indicator: ExportedIndicator) -> tuple[stix2.v21._STIXBase21, str]:
+    """The observable for one indicator and the STIX pattern that matches it."""
+    if indicator.type == "email":
+        return (
+            stix2.v21.EmailAddress(value=indicator.value),
+            f"[email-addr:value = {_stix_literal(indicator.value)}]",
+        )
+    if indicator.type == "url":
+        return (
+            stix2.v21.URL(value=indicator.value),
+            f"[url:value = {_stix_literal(indicator.value)}]",
+        )
+    account_type = stix_account_type(indicator)
+    return (
+        stix2.v21.UserAccount(account_login=indicator.value, account_type=account_type),
+        f"[user-account:account_login = {_stix_literal(indicator.value)} AND "
+        f"user-account:account_type = {_stix_literal(account_type)}]",
+    )
+
+
+def stix_bundle(explanation: ClusterExplanation, indicators: list[ExportedIndicator]) -> str:
+    """A STIX 2.1 bundle: a Grouping (suspicious activity) of the cluster's observables and an
+    Indicator with a STIX pattern for each, all marked TLP:AMBER."""
+    objects: list[stix2.v21._STIXBase21] = []
+    for indicator in indicators:
+        observable, pattern = _stix_observable(indicator)
+        objects.append(observable)
+        objects.append(
+            stix2.v21.Indicator(
+                name=f"{indicator.type} {indicator.value}",
+                description=_seen_in(indicator),
+                indicator_types=["malicious-activity"],
+                pattern=pattern,
+                pattern_type="stix",
+                valid_from=indicator.first_seen,
+                object_marking_refs=[stix2.v21.TLP_AMBER],
+            )
+        )
+    grouping = stix2.v21.Grouping(
+        name=f"dontpay cluster {explanation.cluster_id}",
+        description=_summary(explanation),
+        context="suspicious-activity",
+        object_refs=[item.id for item in objects] or [stix2.v21.TLP_AMBER.id],
+        object_marking_refs=[stix2.v21.TLP_AMBER],
+    )
+    bundle = stix2.v21.Bundle(grouping, *objects)
+    text: str = bundle.serialize(pretty=True)
+    return text
+
+
+# MISP ----------------------------------------------------------------------------------------
+
+#: Indicator type → (MISP attribute type, category) for values MISP has a type for.
+MISP_ATTRIBUTES = {
+    "phone": ("phone-number", "Person"),
+    "email": ("email-src", "Social network"),
+    "url": ("url", "Network activity"),
+    "iban": ("iban", "Financial fraud"),
+}
+#: Crypto address network → the symbol MISP's coin-address object uses.
+COIN_SYMBOLS = {"btc": "BTC", "eth": "ETH", "tron": "TRX"}
+
+
+def _coin_address(indicator: ExportedIndicator) -> MISPObject:
+    coin = MISPObject("coin-address", standalone=False)
+    symbol = COIN_SYMBOLS.get(indicator.qualifier, indicator.qualifier.upper())
+    if symbol == "BTC":
+        coin.add_attribute("address", value=indicator.value)
+    elif symbol == "XMR":
+        coin.add_attribute("address-xmr", value=indicator.value)
+    else:
+        coin.add_attribute("address-crypto", value=indicator.value)
+    coin.add_attribute("symbol", value=symbol)
+    return coin
+
+
+def _bank_account(indicator: ExportedIndicator) -> MISPObject:
+    sort_code, _, number = indicator.value.partition("-")
+    account = MISPObject("bank-account", standalone=False)
+    account.add_attribute("account", value=number)
+    account.add_attribute("branch", value=sort_code)
+    account.add_attribute("text", value="UK sort code (branch) and account number")
+    return account
+
+
+def _user_account(indicator: ExportedIndicator) -> MISPObject:
+    account = MISPObject("user-account", standalone=False)
+    account.add_attribute("username", value=indicator.value)
+    account.add_attribute("account-type", value=indicator.qualifier or indicator.type)
+    return account
+
+
+def misp_event(explanation: ClusterExplanation, indicators: list[ExportedIndicator]) -> str:
+    """A MISP event (JSON): typed attributes for phones, emails, links and IBANs, and objects
+    for the rest: `user-account` (handles), `coin-address` (crypto addresses), `bank-account`
+    (UK sort code and account number); each says which reports mention it."""
+    event = MISPEvent()
+    event.info = f"dontpay cluster {explanation.cluster_id}: linked sextortion reports"
+    event.date = explanation.first_seen.date()
+    event.distribution = 0  # this organisation only; shared on by the analyst's choice
+    event.threat_level_id = 2
+    event.analysis = 2
+    event.add_tag(TLP)
+    event.add_attribute(
+        "text", _summary(explanation), category="Other", to_ids=False, comment="Cluster summary"
+    )
+    for indicator in indicators:
+        comment = _seen_in(indicator)
+        if indicator.type in MISP_ATTRIBUTES:
+            misp_type, category = MISP_ATTRIBUTES[indicator.type]
+            event.add_attribute(
+                misp_type,
+                indicator.value,
+                category=category,
+                comment=comment,
+                first_seen=indicator.first_seen,
+            )
+            continue
+        if indicator.type == "crypto_address":
+            misp_object = _coin_address(indicator)
+        elif indicator.type == "bank_account":
+            misp_object = _bank_account(indicator)
+        else:
+            misp_object = _user_account(indicator)
+        misp_object.comment = comment
+        misp_object.first_seen = indicator.first_seen
+        event.add_object(misp_object)
+    # MISP imports and exports events wrapped as {"Event": {...}}.
+    return json.dumps({"Event": json.loads(event.to_json())}, indent=2)
+
+
+# CSV -----------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("type", "value", "platform_or_network", "report_reference", "first_seen")
+
+
+def cluster_csv(indicators: list[ExportedIndicator]) -> str:
+    """One row per (indicator, report reference): when that report first mentioned it."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for indicator in indicators:
+        for reference in indicator.references:
+            seen = indicator.seen_in[reference]
+            writer.writerow(
+                (indicator.type, indicator.value, indicator.qualifier, reference, seen.isoformat())
+            )
+    return out.getvalue()

@@ -1,0 +1,64 @@
+"""Background work on evidence: reading the text in screenshots, so that a wallet or a phone
+number that only appears in a picture still links the report to others.
+
+OCR takes seconds per image, so it never runs in the person's request: adding a screenshot
+queues `read_screenshot`, and a worker (`dontpay worker`) runs it.
+"""
+
+import logging
+
+from django.db import transaction
+from django.tasks import task
+
+from dontpay.cases.evidence import read_evidence
+from dontpay.cases.models import EvidenceItem, Report
+from dontpay.domain.evidence.checked import SCREENSHOT
+
+from .models import EvidenceText
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def read_screenshot(evidence_id: int) -> None:
+    """Read the text in one screenshot, store it encrypted, and re-index the report's OCR text.
+
+    Does nothing if the item or its report was deleted meanwhile; the text is never logged.
+    """
+    # The OCR engine and the indicator parsers load only here, in the worker: the web process
+    # that queues this task after every upload never needs them.
+    from .ocr import read_image_text
+    from .scanning import scan_screenshot_texts, seal_screenshot_text
+
+    item = (
+        EvidenceItem.objects.select_related("report")
+        .filter(pk=evidence_id, kind=SCREENSHOT, report__deleted_at__isnull=True)
+        .first()
+    )
+    if item is None:
+        return
+    text = read_image_text(read_evidence(item))
+    with transaction.atomic():
+        # Deleting the report or the item locks the report, so this sees either all or none.
+        report = (
+            Report.objects.select_for_update()
+            .filter(pk=item.report_id, deleted_at__isnull=True)
+            .first()
+        )
+        if report is None or not EvidenceItem.objects.filter(pk=item.pk).exists():
+            return
+        EvidenceText.objects.update_or_create(
+            evidence=item, defaults={"text": seal_screenshot_text(item, text)}
+        )
+    scan_screenshot_texts(report)
+
+
+def read_screenshot_later(evidence_id: int) -> None:
+    """Queue `read_screenshot`; called once the item is committed. A queue that cannot be
+    reached costs only the indicators, never the person's upload, so it is logged, not raised."""
+    try:
+        read_screenshot.enqueue(evidence_id)
+    except Exception as problem:
+        logger.error(
+            "Queueing OCR of evidence item %s failed: %s", evidence_id, type(problem).__name__
+        )
