@@ -13,11 +13,11 @@ from django.core.management import call_command
 from dontpay.bank.models import BankEntry, PlatformToken, Submission
 from dontpay.bank.tokens import authenticate
 
+from ..testdata import PDQ_REFERENCE as TESTDATA
 from .conftest import OTHER, PHOTO
 
 pytestmark = pytest.mark.django_db
 
-TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "pdq-reference"
 BRIDGE = TESTDATA / "bridge-mods--aaa-orig.jpg"
 BRIDGE_PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
 

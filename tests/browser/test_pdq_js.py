@@ -16,9 +16,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, Route
 
+from ..testdata import PDQ_REFERENCE as REFERENCE
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "pdq-reference"
 IMAGES = sorted(p for p in REFERENCE.iterdir() if p.suffix in {".jpg", ".png"})
 JPEGS = [p for p in IMAGES if p.suffix == ".jpg"]
 

@@ -3,7 +3,6 @@ the image or any bytes of it; the bank then matches the same image hashed on the
 
 import base64
 import random
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Request
@@ -11,7 +10,8 @@ from playwright.sync_api import Page, Request
 from dontpay.bank.index import bank_index
 from dontpay.domain.signals.pdq import pdq_hash_file
 
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "pdq-reference"
+from ..testdata import PDQ_REFERENCE as REFERENCE
+
 IMAGES = [REFERENCE / "bridge-mods--aaa-orig.jpg", REFERENCE / "pen-and-coaster.png"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -129,3 +129,14 @@ def _testid(page: str, name: str) -> str:
     marker = f'data-testid="{name}">'
     start = page.index(marker) + len(marker)
     return page[start : page.index("<", start)]
+
+
+def test_a_video_is_sent_as_vpdq_feature_lines_as_the_page_writes_them() -> None:
+    frames = "\n".join(
+        f"{n},{90 + n},{secrets.token_hex(32)},{float(n):.3f}" for n in range(4)
+    )  # the format protect.js writes: frame_number,quality,hash,timestamp
+    video = json.dumps([{"type": "vpdq", "value": frames, "quality": 91}])
+    response = adult_client().post("/protect/choose/", {"signals": video})
+    assert response.status_code == 200, response.text
+    entry = Submission.objects.get().entries.get()
+    assert entry.signal_type == "vpdq"

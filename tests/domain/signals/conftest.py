@@ -7,8 +7,9 @@ import av
 import numpy as np
 import numpy.typing as npt
 
+from ...testdata import PDQ_REFERENCE
+
 #: The PDQ reference images beside the repository (see its README.md).
-PDQ_REFERENCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "testdata" / "pdq-reference"
 
 Frame = npt.NDArray[np.uint8]
 
