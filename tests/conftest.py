@@ -26,3 +26,11 @@ def data_dir(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     settings.DONTPAY_VAULT_DIR = tmp_path / "data" / "vault"
     settings.DONTPAY_MASTER_KEY = None
     return tmp_path / "data"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Rate limits count in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -128,7 +128,7 @@ def test_add_hashes(run: Run) -> None:
         (["add", "--hash", "abc"], "PDQ hash has 3 characters"),
         (["add", "--hash", PHOTO, "--quality", "20"], "too little detail"),
         (["add", "/no/such/file.jpg"], "/no/such/file.jpg: cannot read"),
-        (["add", str(TESTDATA / "LICENSE-ThreatExchange")], "not an image we can hash"),
+        (["add", str(TESTDATA / "LICENSE-ThreatExchange")], "not an image or video we can hash"),
         (["import", "/no/such/file"], "file: cannot read /no/such/file"),
         (["token", "create", "--name", " ", "--scope", "match"], "a token needs a name"),
     ],

@@ -63,14 +63,18 @@ def test_the_file_input_can_never_be_sent() -> None:
 
 def test_sending_fingerprints_shows_the_case_number_and_pin_once() -> None:
     client = adult_client()
-    response = client.post("/protect/choose/", {"signals": fingerprints(3)})
-    assert response.status_code == 200
+    sent = client.post("/protect/choose/", {"signals": fingerprints(3)})
+    assert sent.status_code == 302
+    response = client.get(sent["Location"])
     case_number = _testid(response.text, "case-number")
     pin = _testid(response.text, "pin")
     submission = Submission.objects.get(case_number=case_number)
     assert submission.entries.count() == 3
     assert pin not in submission.pin_hash
     assert "3 fingerprints can now be matched" in response.text
+    # Refreshing neither shows the PIN again nor sends the fingerprints twice.
+    assert client.get(sent["Location"])["Location"] == "/protect/"
+    assert Submission.objects.count() == 1
 
 
 def test_bad_fingerprints_re_render_with_an_error_and_store_nothing() -> None:
@@ -80,6 +84,8 @@ def test_bad_fingerprints_re_render_with_an_error_and_store_nothing() -> None:
         ("[]", "Choose at least one image or video"),
         (json.dumps([{"type": "pdq", "value": "abc", "quality": 90}]), "File 1:"),
         (fingerprints(1, quality=20), "File 1:"),
+        (json.dumps([{"type": "pdq", "value": "0" * 64, "quality": 100}]), "0 of 256 bits set"),
+        (json.dumps([{"type": "pdq", "value": secrets.token_hex(32), "quality": True}]), "read"),
     ]:
         response = client.post("/protect/choose/", {"signals": signals})
         assert response.status_code == 400, signals
@@ -100,7 +106,7 @@ def test_a_refused_batch_keeps_the_fingerprints_on_the_page() -> None:
 
 def test_check_and_withdraw_with_the_case_number_and_pin() -> None:
     client = adult_client()
-    sent = client.post("/protect/choose/", {"signals": fingerprints(2)})
+    sent = client.post("/protect/choose/", {"signals": fingerprints(2)}, follow=True)
     case_number, pin = _testid(sent.text, "case-number"), _testid(sent.text, "pin")
 
     wrong = Client().post("/protect/check/", {"case_number": case_number, "pin": "00000000"})
@@ -137,6 +143,16 @@ def test_a_video_is_sent_as_vpdq_feature_lines_as_the_page_writes_them() -> None
     )  # the format protect.js writes: frame_number,quality,hash,timestamp
     video = json.dumps([{"type": "vpdq", "value": frames, "quality": 91}])
     response = adult_client().post("/protect/choose/", {"signals": video})
-    assert response.status_code == 200, response.text
+    assert response.status_code == 302, response.text
     entry = Submission.objects.get().entries.get()
     assert entry.signal_type == "vpdq"
+
+
+def test_one_client_cannot_fill_the_bank() -> None:
+    client = adult_client()
+    for _ in range(10):
+        assert client.post("/protect/choose/", {"signals": fingerprints(1)}).status_code == 302
+    refused = client.post("/protect/choose/", {"signals": fingerprints(1)})
+    assert refused.status_code == 400
+    assert "wait an hour" in refused.text
+    assert Submission.objects.count() == 10

@@ -45,6 +45,7 @@ RECORD = {
         {"kind": "gift-card", "value": "ABCD-1234-EFGH"},
         {"kind": "crypto-wallet", "value": "bc1q this is not a wallet"},
     ],
+    "demands": [{"amount": "300", "method": "gift cards or paypal.me/DemandPay99"}],
     "payments": [{"amount": "100.00", "reference": "sent to 07911 654321"}],
     "posted": {"links": "https://leaks.example.net/u/123"},
     "contact": {"how": "email", "email": "me@victim.example.org", "phone": "07911 000111"},
@@ -79,13 +80,13 @@ def test_each_record_field_becomes_the_right_indicator() -> None:
         "handle:cashapp:cash_me",
         "handle:paypal:someone",
         "handle:venmo:some-one",
+        "handle:paypal:demandpay99",
         "url::https://leaks.example.net/u/123",
     }
     assert keys(report, ReportIndicator.MESSAGES) == {
         "iban::GB82WEST12345698765432",
         "handle:snapchat:john_doe",
-        "email::other.guy@example.net",
-    }
+    }  # the person's own account ("your-account") is theirs, so it is not searched
 
 
 @pytest.mark.django_db

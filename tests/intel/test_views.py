@@ -27,9 +27,12 @@ OFFENDER_PHONE = "+447911123456"
 #: What the people who reported wrote about themselves: must never leave in an export.
 VICTIM_DATA = (
     "alex.victimson@example.org",
-    "07700 900123",
-    "+447700900123",
+    "07400 123456",
+    "+447400123456",
     "Alex Victimson",
+    "jane_victim99",
+    "jane.victim@gmail.com",
+    "+447123456789",
     "I was so scared",
     "weekday evenings",
 )
@@ -56,7 +59,10 @@ def seed_cluster() -> Seeded:
     save_section(
         first,
         section("your-account"),
-        {"text": "My name is Alex Victimson and I was so scared"},
+        {
+            "text": "My name is Alex Victimson and I was so scared. My instagram is "
+            "jane_victim99 and my email jane.victim@gmail.com"
+        },
     )
     save_section(
         first,
@@ -64,12 +70,16 @@ def seed_cluster() -> Seeded:
         {
             "how": "email",
             "email": "alex.victimson@example.org",
-            "phone": "07700 900123",
+            "phone": "07400 123456",
             "safe_times": "weekday evenings",
         },
     )
     second = create_report("US", under_18=True).report
-    save_section(second, section("messages"), {"text": f"send the btc to {WALLET} tonight"})
+    save_section(
+        second,
+        section("messages"),
+        {"text": f"send the btc to {WALLET} tonight\nme: please stop, my number is 07123 456789"},
+    )
     add_item(second, section("payments"), {"amount": "200", "currency": "USD"})
     add_item(second, section("demands"), {"amount": "1000", "currency": "USD"})
     unrelated = create_report("GB").report

@@ -76,12 +76,12 @@ def test_adding_an_entry_unlinks_and_removing_it_links_again() -> None:
 
 
 def test_a_domain_entry_unlinks_every_address_on_it() -> None:
-    (address,) = find_indicators("billing@ring-payments.example")
+    (address,) = find_indicators("billing@ring-payments.co.uk")
     first, second = _report(1), _report(2)
     index_report(first, ReportIndicator.RECORD, [address])
     index_report(second, ReportIndicator.RECORD, [address])
     assert ClusterMembership.objects.count() == 2
-    add_entry("email", "ring-payments.example", "domain", "Payment processor", "admin")
+    add_entry("email", "ring-payments.co.uk", "domain", "Payment processor", "admin")
     assert not ClusterMembership.objects.exists()
 
 

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db.models import Max
 
 from dontpay.domain.signals import (
-    PDQ_MATCH_DISTANCE,
     VpdqFeature,
     features_from_lines,
     match_video,
@@ -56,8 +55,8 @@ class BankIndex:
     """The live bank entries of this process, searchable by PDQ and by vPDQ; thread-safe."""
 
     def __init__(self) -> None:
-        self._images = PdqIndex(PDQ_MATCH_DISTANCE)
-        self._frames = PdqIndex(PDQ_MATCH_DISTANCE)
+        self._images = PdqIndex(settings.DONTPAY_PDQ_DISTANCE)
+        self._frames = PdqIndex(settings.DONTPAY_VPDQ_DISTANCE)
         self._videos: dict[int, list[VpdqFeature]] = {}
         self._load_lock = threading.Lock()
         self._apply_lock = threading.Lock()
@@ -99,9 +98,9 @@ class BankIndex:
         ``DONTPAY_VPDQ_QUERY_SHARE`` and ``DONTPAY_VPDQ_BANK_SHARE`` (default 0.8 each).
         """
         self.catch_up()
-        distance = int(getattr(settings, "DONTPAY_VPDQ_DISTANCE", PDQ_MATCH_DISTANCE))
-        query_share = float(getattr(settings, "DONTPAY_VPDQ_QUERY_SHARE", 0.8))
-        bank_share = float(getattr(settings, "DONTPAY_VPDQ_BANK_SHARE", 0.8))
+        distance = settings.DONTPAY_VPDQ_DISTANCE
+        query_share = settings.DONTPAY_VPDQ_QUERY_SHARE
+        bank_share = settings.DONTPAY_VPDQ_BANK_SHARE
         hashes = _distinct_good_hashes(query)
         if not hashes:
             return []

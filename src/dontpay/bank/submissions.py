@@ -13,7 +13,13 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from dontpay.domain.signals import SIGNAL_TYPES, InvalidSignal, features_from_lines
+from dontpay.domain.signals import (
+    SIGNAL_TYPES,
+    InvalidSignal,
+    VideoLimits,
+    check_real_image_pdq,
+    features_from_lines,
+)
 
 from .case_numbers import new_case_number, new_pin, normalise_case_number, normalise_pin
 from .models import BankEntry, PinAttempt, SignalChange, Submission
@@ -22,6 +28,8 @@ from .models import BankEntry, PinAttempt, SignalChange, Submission
 MAX_SIGNALS_PER_SUBMISSION = 100
 #: Below this PDQ quality an image is so plain that its hash would match unrelated images.
 MIN_QUALITY = 50
+#: One frame a second for the longest video the hashers accept.
+MAX_VIDEO_FRAMES = int(VideoLimits().max_seconds)
 #: Failed PINs allowed within `THROTTLE_WINDOW`, per case and per client.
 MAX_FAILURES_PER_CASE = 5
 MAX_FAILURES_PER_CLIENT = 20
@@ -182,12 +190,18 @@ def _checked_signal(kind: str, value: str, quality: int | None) -> Signal:
     canonical = SIGNAL_TYPES[kind].validate(value)
     if kind == BankEntry.VPDQ:
         frames = [feature.quality for feature in features_from_lines(canonical.splitlines())]
+        if len(frames) > MAX_VIDEO_FRAMES:
+            raise InvalidSignal(
+                f"A video fingerprint holds at most {MAX_VIDEO_FRAMES:,} frames (one a second "
+                f"for three hours), not {len(frames):,}"
+            )
         if max(frames) < MIN_QUALITY:
             raise InvalidSignal(
                 "This video has too little detail to be matched reliably: no frame reaches "
                 f"quality {MIN_QUALITY}. The original video, rather than a copy, may work."
             )
         return kind, canonical, round(sum(frames) / len(frames))
+    check_real_image_pdq(canonical)
     if quality is None or not 0 <= quality <= 100:
         raise InvalidSignal(f"PDQ quality must be a whole number from 0 to 100, not {quality}")
     if quality < MIN_QUALITY:

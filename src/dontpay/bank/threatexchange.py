@@ -16,7 +16,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from dontpay.domain.signals import InvalidSignal, VpdqFeature, features_to_lines, parse_pdq
+from dontpay.domain.signals import (
+    InvalidSignal,
+    VpdqFeature,
+    check_real_image_pdq,
+    features_to_lines,
+    parse_pdq,
+)
 from dontpay.domain.signals.vpdq import features_from_lines
 
 from .models import BankEntry, Submission
@@ -89,7 +95,7 @@ def read_signal_file(lines: Iterable[str]) -> SignalFile:
             continue
         try:
             if kind == BankEntry.PDQ:
-                signals.append((kind, parse_pdq(value), None))
+                signals.append((kind, check_real_image_pdq(parse_pdq(value)), None))
             elif kind == BankEntry.VPDQ:
                 features = _features_from_json(value)
                 quality = round(sum(f.quality for f in features) / len(features))

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,6 +28,9 @@ from .session import saved_answers
 AGES = ("adult", "under-18", "not-sure")
 #: The submission the person opened with its case number and PIN, in this session only.
 OPEN_SUBMISSION = "protect_submission"
+#: A new case number and PIN, kept only until the page showing them is rendered.
+NEW_SUBMISSION = "protect_new"
+SUBMISSIONS_PER_HOUR = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,20 +69,30 @@ def protect_choose(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         signals, errors = _parse_signals(request.POST.get("signals", ""))
         if not errors:
-            try:
-                created = submit_signals(
-                    [(s["type"], s["value"], s["quality"]) for s in signals], source="web"
-                )
-            except SubmissionRefused as refused:
+            client = client_fingerprint(request.META.get("REMOTE_ADDR", ""))
+            if not _may_submit(client):
                 errors = [
-                    f"File {problem.index + 1}: {problem.reason}" for problem in refused.problems
-                ] or [refused.reason]
+                    "You have sent fingerprints several times in the last hour. For everyone's "
+                    "safety, wait an hour before sending more"
+                ]
             else:
-                return render(
-                    request,
-                    "help/protect/done.html",
-                    {"case_number": created.case_number, "pin": created.pin, "count": len(signals)},
-                )
+                try:
+                    created = submit_signals(
+                        [(s["type"], s["value"], s["quality"]) for s in signals], source="web"
+                    )
+                except SubmissionRefused as refused:
+                    errors = [
+                        f"File {problem.index + 1}: {problem.reason}"
+                        for problem in refused.problems
+                    ] or [refused.reason]
+                else:
+                    # Shown once on the next page; a refresh there cannot send them again.
+                    request.session[NEW_SUBMISSION] = {
+                        "case_number": created.case_number,
+                        "pin": created.pin,
+                        "count": len(signals),
+                    }
+                    return redirect("help:protect_done")
     return render(
         request,
         "help/protect/choose.html",
@@ -92,6 +106,22 @@ def protect_choose(request: HttpRequest) -> HttpResponse:
     )
 
 
+def protect_done(request: HttpRequest) -> HttpResponse:
+    """The case number and PIN, once: they leave the session as they are shown."""
+    created = request.session.pop(NEW_SUBMISSION, None)
+    if created is None:
+        return redirect("help:protect_start")
+    return render(request, "help/protect/done.html", created)
+
+
+def _may_submit(client: str) -> bool:
+    """At most `SUBMISSIONS_PER_HOUR` submissions an hour from one client, so nobody can fill
+    the bank with forged fingerprints (counted in the cache: per process unless shared)."""
+    key = f"protect-submissions:{client}"
+    cache.add(key, 0, timeout=60 * 60)
+    return cache.incr(key) <= SUBMISSIONS_PER_HOUR
+
+
 def _parse_signals(raw: str) -> tuple[list[dict[str, Any]], list[str]]:
     """The fingerprints the page sent, as a list of {type, value, quality}, or why not."""
     try:
@@ -102,7 +132,7 @@ def _parse_signals(raw: str) -> tuple[list[dict[str, Any]], list[str]]:
         isinstance(s, dict)
         and isinstance(s.get("type"), str)
         and isinstance(s.get("value"), str)
-        and isinstance(s.get("quality"), int)
+        and type(s.get("quality")) is int
         for s in data
     ):
         return [], ["The fingerprints could not be read. Choose your files again"]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("protect/", spread_views.protect_start, name="protect_start"),
     path("protect/under-18/", spread_views.protect_under_18, name="protect_under_18"),
     path("protect/choose/", spread_views.protect_choose, name="protect_choose"),
+    path("protect/done/", spread_views.protect_done, name="protect_done"),
     path("protect/check/", spread_views.protect_check, name="protect_check"),
     path("protect/withdraw/", spread_views.protect_withdraw, name="protect_withdraw"),
 ]

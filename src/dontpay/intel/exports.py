@@ -41,7 +41,10 @@ class ExportedIndicator:
 
 
 def cluster_indicators(explanation: ClusterExplanation) -> list[ExportedIndicator]:
-    """Every indicator any report of the cluster mentions, most widely shared first.
+    """The offender's indicators in the cluster, most widely shared first: those that link two
+    or more of its reports, and those the people entered as the offender's (accounts, numbers,
+    payment details). A value found only in one person's pasted messages or screenshots may be
+    their own (a reply giving their number), so it is not exported.
 
     Warninglisted values (a platform's own domain, a no-reply sender) are left out: they are
     not the offender's."""
@@ -52,8 +55,11 @@ def cluster_indicators(explanation: ClusterExplanation) -> list[ExportedIndicato
     ).select_related("indicator", "report")
     seen: dict[int, dict[str, datetime]] = defaultdict(dict)
     indicators = {}
+    entered = set()
     for row in rows:
         indicators[row.indicator_id] = row.indicator
+        if row.source == ReportIndicator.RECORD:
+            entered.add(row.indicator_id)
         by_report = seen[row.indicator_id]
         earlier = by_report.get(row.report.reference)
         by_report[row.report.reference] = min(row.seen_at, earlier or row.seen_at)
@@ -67,6 +73,7 @@ def cluster_indicators(explanation: ClusterExplanation) -> list[ExportedIndicato
             seen_in=seen[pk],
         )
         for pk, indicator in indicators.items()
+        if pk in entered or len(seen[pk]) > 1
     ]
     exported.sort(key=lambda item: (-len(item.seen_in), item.type, item.qualifier, item.value))
     return exported

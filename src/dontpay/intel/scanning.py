@@ -45,8 +45,10 @@ PAYMENT_TYPES: dict[str, tuple[str, str | None]] = {
     "paypal": ("handle", "paypal"),
     "cashapp": ("handle", "cashapp"),
 }
-#: Free-text answers searched for the MESSAGES source: (section, field).
-_MESSAGE_FIELDS = (("messages", "text"), ("your-account", "text"))
+#: Free-text answers searched for the MESSAGES source: (section, field). The person's own
+#: account of what happened is not searched: "my instagram is …" there is theirs, not the
+#: offender's.
+_MESSAGE_FIELDS = (("messages", "text"),)
 
 
 def region_of(report: Report) -> str:
@@ -94,12 +96,14 @@ def record_indicators(record: Mapping[str, Any], region: str) -> list[Indicator]
         found += _found_in(contact.get(name, ""), region)
     for detail in record.get("payment-details") or []:
         found += payment_detail_indicators(detail, region)
+    for demand in record.get("demands") or []:  # "how they wanted it paid" may name an account
+        found += _found_in(demand.get("method", ""), region)
     found += _found_in((record.get("posted") or {}).get("links", ""), region)
     return _unique(found)
 
 
 def message_indicators(record: Mapping[str, Any], region: str) -> list[Indicator]:
-    """The indicators in the pasted messages and in the person's own account of what happened."""
+    """The indicators in the pasted messages."""
     texts = ((record.get(slug) or {}).get(name, "") for slug, name in _MESSAGE_FIELDS)
     return _unique(found for text in texts for found in _found_in(text, region))
 

@@ -198,11 +198,17 @@ DONTPAY_COMMON_INDICATOR_REPORTS = int(os.environ.get("DONTPAY_COMMON_INDICATOR_
 #: Requests per minute each platform token may make to the API. Counted in Django's cache, which
 #: is per process unless a shared cache (CACHES) is configured.
 DONTPAY_API_RATE = int(os.environ.get("DONTPAY_API_RATE", "600"))
+#: Bits within which a platform's image hash matches a bank entry (0 to 31; the index is exact up
+#: to 31, the distance ThreatExchange recommends for PDQ).
+DONTPAY_PDQ_DISTANCE = int(os.environ.get("DONTPAY_PDQ_DISTANCE", "31"))
 #: A video matches a bank video when at least these shares of the distinct good frames of the
 #: query, and of the bank video, have a counterpart within DONTPAY_VPDQ_DISTANCE bits.
 DONTPAY_VPDQ_QUERY_SHARE = float(os.environ.get("DONTPAY_VPDQ_QUERY_SHARE", "0.8"))
 DONTPAY_VPDQ_BANK_SHARE = float(os.environ.get("DONTPAY_VPDQ_BANK_SHARE", "0.8"))
 DONTPAY_VPDQ_DISTANCE = int(os.environ.get("DONTPAY_VPDQ_DISTANCE", "31"))
+for _name in ("DONTPAY_PDQ_DISTANCE", "DONTPAY_VPDQ_DISTANCE"):
+    if not 0 <= globals()[_name] <= 31:
+        raise ImproperlyConfigured(f"{_name} must be a number of bits from 0 to 31")
 
 STATIC_URL = "/static/"
 #: Where `collectstatic` puts the files a production server serves.

@@ -33,10 +33,18 @@ def test_spellings_are_one_key(text: str) -> None:
         "jo@localhost",
         "jo..bloggs@example.com",
         "jo@-example.com",
+        "photo@2x.jpg logo@3x.webp",  # retina image names
+        "icon@2x.png, banner@1.5x.gif and hero@2x.jpeg",
+        "jo@example.notarealsuffix",
     ],
 )
 def test_not_emails(text: str) -> None:
     assert [i for i in find_indicators(text) if i.type == "email"] == []
+
+
+def test_addresses_on_country_and_new_suffixes_are_found() -> None:
+    found = find_indicators("jo@example.io, jo@shop.example.co.uk and jo@example.app")
+    assert [i.value for i in found] == ["jo@example.io", "jo@shop.example.co.uk", "jo@example.app"]
 
 
 def test_email_domain_is_not_also_a_url() -> None:

@@ -1,5 +1,8 @@
+from pathlib import Path
+
 import pytest
 
+from dontpay.domain import indicators
 from dontpay.domain.indicators import InvalidIndicator, canonical_indicator, find_indicators
 
 
@@ -64,9 +67,9 @@ def test_whatsapp_link_is_a_handle_not_a_phone() -> None:
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("https://www.instagram.com/p/Cabc123/", "url::https://www.instagram.com/p/Cabc123/"),
-        ("https://www.instagram.com/explore/", "url::https://www.instagram.com/explore/"),
-        ("https://www.instagram.com/reels/x/", "url::https://www.instagram.com/reels/x/"),
+        ("https://www.instagram.com/p/Cabc123/", "url::https://www.instagram.com/p/Cabc123"),
+        ("https://www.instagram.com/explore/", "url::https://www.instagram.com/explore"),
+        ("https://www.instagram.com/reels/x/", "url::https://www.instagram.com/reels/x"),
         ("https://x.com/home", "url::https://x.com/home"),
         ("https://x.com/i/flow/login", "url::https://x.com/i/flow/login"),
         ("https://twitter.com/search?q=x", "url::https://twitter.com/search?q=x"),
@@ -131,3 +134,91 @@ def test_canonical_handle() -> None:
 def test_canonical_handle_reasons(value: str, platform: str | None, reason: str) -> None:
     with pytest.raises(InvalidIndicator, match=reason):
         canonical_indicator("handle", value, platform=platform)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my snap is gone",
+        "my instagram is private now",
+        "my facebook is deactivated",
+        "my discord is banned",
+        "my insta is hacked, my tiktok is blocked and my kik is deleted",
+        "IG: the guy messaged me",
+        "screenshot of snap: yesterday he said",
+        "paypal: friends and family",
+        "my paypal is empty",
+        "i was on tele - maybe later",
+        "SNAP: Today",
+    ],
+)
+def test_common_words_after_a_label_are_not_handles(text: str) -> None:
+    assert keys(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("my snap is lucy_x99", "handle:snapchat:lucy_x99"),
+        ("my discord is darkknight_77", "handle:discord:darkknight_77"),
+        ("my discord is night.owl", "handle:discord:night.owl"),
+        ("my snap is danbrown", "handle:snapchat:danbrown"),
+        ("my telegram is later_99", "handle:telegram:later_99"),
+        ("telegram @yesterday", "handle:telegram:yesterday"),  # written as @name: meant as one
+        ("add me on snap @gone", "handle:snapchat:gone"),
+        ("cashapp: $family", "handle:cashapp:family"),
+    ],
+)
+def test_names_after_a_label_that_are_still_handles(text: str, key: str) -> None:
+    assert keys(text) == [key]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he said 2 x £50 to @bigdan",
+        "@lucy_x sent 3 x photos",
+        "reply @johnny or tt",
+        "he said x = 10 dollars",
+        "x: bigdan",
+    ],
+)
+def test_bare_x_and_tt_are_not_platform_words(text: str) -> None:
+    assert keys(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("twitter @bigdan", "handle:x:bigdan"),
+        ("x.com @bigdan", "handle:x:bigdan"),
+        ("tiktok: lucy_x", "handle:tiktok:lucy_x"),
+        ("add me on tik tok @lucy_x", "handle:tiktok:lucy_x"),
+    ],
+)
+def test_full_names_of_x_and_tiktok_are_platform_words(text: str, key: str) -> None:
+    assert keys(text) == [key]
+
+
+@pytest.mark.parametrize(
+    "code", ["GBP", "EUR", "JPY", "CHF", "INR", "gbp", "Eur", "USD", "CAD", "XAU", "ZAR"]
+)
+def test_currency_codes_are_not_cashtags(code: str) -> None:
+    assert keys(f"he wants 500 ${code} now") == []
+
+
+@pytest.mark.parametrize("ticker", ["BTC", "eth", "USDT", "usdc"])
+def test_crypto_tickers_are_not_cashtags(ticker: str) -> None:
+    assert keys(f"send it in ${ticker}") == []
+
+
+def test_payment_handles_in_a_demand() -> None:
+    text = "send £300 to my cashapp $JohnDoe or paypal.me/jdoe99 by 10pm"
+    assert keys(text) == ["handle:cashapp:johndoe", "handle:paypal:jdoe99"]
+
+
+def test_common_words_list_is_one_lower_case_word_a_line_without_repeats() -> None:
+    listed = (Path(indicators.__file__).parent / "common_words.txt").read_text(encoding="utf-8")
+    words = [line for line in listed.splitlines() if not line.startswith("#")]
+    assert all(word.isalpha() and word.islower() for word in words)
+    assert len(words) == len(set(words)) > 300

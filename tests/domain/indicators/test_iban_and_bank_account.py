@@ -53,9 +53,11 @@ def test_canonical_iban() -> None:
         "sort code 12-34-56 account 12345678",
         "Sort Code: 12 34 56, Account Number: 12345678",
         "sortcode 123456 acc 12345678",
-        "12-34-56 12345678",
         "account no. 12345678 and sort code 12-34-56",
-        "123456-12345678",
+        "bank details: 12-34-56 12345678",
+        "12-34-56 12345678 is my account",
+        "s/c and acc: 12-34-56, 12345678",
+        "pay it into 123456-12345678 (Barclays bank)",
     ],
 )
 def test_bank_accounts(text: str) -> None:
@@ -73,6 +75,11 @@ def test_seven_digit_account_is_padded() -> None:
         "on 12-03-24 at 23:15",
         "ref 12345678",
         "123456 12345678",  # bare digits with no label
+        "on 03-11-24 12345678",  # a date and a reference number, no banking word
+        "order 20-00-00 12345678",
+        "12-34-56 12345678",
+        "123456-12345678",
+        "bank holiday. Then a long while later, on 03-11-24 12345678",  # the word is too far
         "sort code 12-34-56 account 123456789",  # nine digits
     ],
 )
@@ -82,6 +89,7 @@ def test_not_bank_accounts(text: str) -> None:
 
 def test_canonical_bank_account() -> None:
     assert canonical_indicator("bank_account", "12-34-56 12345678").value == "123456-12345678"
+    assert canonical_indicator("bank_account", "123456-12345678").value == "123456-12345678"
     assert canonical_indicator("bank_account", "sort code 123456, account 1234567").value == (
         "123456-01234567"
     )

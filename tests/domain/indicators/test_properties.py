@@ -10,8 +10,9 @@ NOISE = st.text(
     alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), max_size=30
 )
 TEXTS = st.lists(st.one_of(st.sampled_from(FRAGMENTS), NOISE), max_size=6).map(" ".join)
-# A handle alone ("some.name") names no platform, so only these are found again on their own.
-FINDABLE_ALONE = {"phone", "email", "crypto_address", "iban", "bank_account", "url"}
+# A handle alone ("some.name") names no platform, and a bank account alone ("123456-12345678")
+# has no banking word beside it, so only these are found again on their own.
+FINDABLE_ALONE = {"phone", "email", "crypto_address", "iban", "url"}
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -11,11 +11,13 @@ from dontpay.domain.indicators import InvalidIndicator, canonical_indicator, fin
         ("https://x.test/a_(b)!", "https://x.test/a_(b)", "https://x.test/a_(b)"),
         ('"https://x.test/?q=1",', "https://x.test/?q=1", "https://x.test/?q=1"),
         ("HTTPS://X.Test:443/A/B?utm_source=x&id=7&fbclid=1#frag", "https://x.test/A/B?id=7", None),
-        ("http://x.test:80", "http://x.test/", None),
-        ("http://x.test:8080/p", "http://x.test:8080/p", None),
+        ("http://x.test:80", "https://x.test/", None),
+        ("http://x.test:8080/p", "https://x.test:8080/p", None),
         ("https://user:secret@x.test/p", "https://x.test/p", None),
         ("https://x.test/p?gclid=1&igshid=2&si=3&ref_src=4&mc_cid=5", "https://x.test/p", None),
-        ("www.bbc.co.uk/news?b=2&a=1.", "http://www.bbc.co.uk/news?b=2&a=1", None),
+        ("www.bbc.co.uk/news?b=2&a=1.", "https://www.bbc.co.uk/news?b=2&a=1", None),
+        ("https://x.test/pay/", "https://x.test/pay", "https://x.test/pay/"),
+        ("https://x.test/", "https://x.test/", "https://x.test/"),
     ],
 )
 def test_urls_are_normalised(text: str, value: str, written: str | None) -> None:
@@ -48,3 +50,23 @@ def test_canonical_url() -> None:
     assert canonical_indicator("url", "HTTPS://X.TEST/Path#x").value == "https://x.test/Path"
     with pytest.raises(InvalidIndicator, match="not an http"):
         canonical_indicator("url", "mailto:jo@example.com")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "www.example.com/pay",
+        "http://www.example.com/pay",
+        "https://www.example.com/pay",
+        "HTTP://WWW.EXAMPLE.COM/pay/",
+        "https://www.example.com:443/pay/",
+        "http://www.example.com:80/pay",
+    ],
+)
+def test_one_link_written_many_ways_is_one_key(written: str) -> None:
+    assert [i.key for i in find_indicators(written)] == ["url::https://www.example.com/pay"]
+
+
+def test_only_one_trailing_slash_is_dropped_and_case_is_kept() -> None:
+    assert canonical_indicator("url", "http://x.test/Pay//").value == "https://x.test/Pay/"
+    assert canonical_indicator("url", "http://x.test").value == "https://x.test/"

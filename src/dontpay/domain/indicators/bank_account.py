@@ -1,8 +1,10 @@
 """UK bank accounts: sort code and account number, canonical `SSSSSS-AAAAAAAA`.
 
-A seven-digit account number is padded with a leading zero, as UK banks do. Without the words
-"sort code" only the written shape `12-34-56 12345678` counts (or the canonical form itself), so
-that dates and reference numbers never become accounts.
+A seven-digit account number is padded with a leading zero, as UK banks do. In free text, without
+the words "sort code", only the written shape `12-34-56 12345678` (or the canonical form itself)
+counts, and only with a banking word ("account", "a/c", "s/c", "bank"…) close by, so that dates
+and reference numbers ("on 03-11-24 12345678") never become accounts. A value typed into a bank
+account field needs no such word.
 """
 
 import re
@@ -24,6 +26,10 @@ _BANK_ACCOUNT = re.compile(
     rf"|(?<![\d-])(?P<canonical>\d{{6}}-\d{{7,8}})(?![\d-])",
     re.IGNORECASE,
 )
+_BANKING_WORD = re.compile(
+    r"\b(?:sort\s?codes?|s/c|accounts?|acc|acct|a/c|bank(?:s|ing)?)\b", re.IGNORECASE
+)
+_BANKING_WORD_DISTANCE = 30
 _SIX_DIGITS = re.compile(r"\d\d[-\s]?\d\d[-\s]?\d\d")
 _CANONICAL_PARTS = re.compile(
     rf"\s*(?:{_SORT_LABEL})?{_SORT}[\s,;/-]*(?:{_ACCOUNT_LABEL})?{_ACCOUNT}\s*", re.IGNORECASE
@@ -32,6 +38,15 @@ _CANONICAL_PARTS = re.compile(
 
 def canonical_account(sort_code: str, account: str) -> str:
     return f"{re.sub(r'\D', '', sort_code)}-{account.zfill(8)}"
+
+
+def _banking_word_near(text: str, span: tuple[int, int]) -> bool:
+    """Whether a banking word ends or starts within a few words of text[span]."""
+    near_start, near_end = span[0] - _BANKING_WORD_DISTANCE, span[1] + _BANKING_WORD_DISTANCE
+    return any(
+        word.end() >= near_start and word.start() <= near_end
+        for word in _BANKING_WORD.finditer(text)
+    )
 
 
 def _parts(match: re.Match[str]) -> tuple[str, str, tuple[int, int]]:
@@ -56,6 +71,9 @@ class BankAccountFamily(IndicatorFamily):
             return
         for match in _BANK_ACCOUNT.finditer(text):
             sort_code, account, span = _parts(match)
+            unlabelled = match["written"] or match["canonical"]
+            if unlabelled and not _banking_word_near(text, span):
+                continue
             yield Indicator(self.type, canonical_account(sort_code, account), span)
 
     def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
@@ -72,8 +90,8 @@ class BankAccountFamily(IndicatorFamily):
         key = "bank_account::123456-12345678"
         return (
             Example("sort code 12-34-56 account 12345678", (key,)),
-            Example("pay 12-34-56 12345678 today", (key,)),
+            Example("pay 12-34-56 12345678 today, bank is Lloyds", (key,)),
             Example("Acc no: 12345678, sort code: 123456", (key,)),
             Example("sort code 40 11 62, a/c 1234567", ("bank_account::401162-01234567",)),
-            Example("on 12-03-2024 ref 12345678 and 12-34-56 alone"),
+            Example("on 12-03-2024 ref 12345678 and 12-34-56 alone, order 20-00-00 12345678"),
         )

@@ -1,7 +1,9 @@
 """Email addresses, lower-cased, including the usual obfuscations (`name [at] gmail [dot] com`).
 
-The spelled-out form `name at gmail dot com` counts only with at least one ` dot ` and a domain
-ending in a known public suffix, so that ordinary sentences ("meet at noon") are never addresses.
+In free text every address must end in a known public suffix (tldextract's offline snapshot), so
+that image names such as `photo@2x.jpg` are not addresses; the spelled-out form
+`name at gmail dot com` also needs at least one ` dot `, so that ordinary sentences ("meet at
+noon") are never addresses.
 """
 
 import re
@@ -45,14 +47,13 @@ def canonical_email(address: str) -> str:
 
 
 def _address(match: re.Match[str]) -> str | None:
-    """The plain address a match spells, or None when a spelled-out domain is not a real one."""
+    """The plain address a match spells, or None when its domain has no known public suffix."""
     if match["plain"]:
-        return match["plain"]
-    local = match["local"] or match["slocal"]
-    domain = _DOT_WORD.sub(".", match["domain"] or match["sdomain"])
-    if match["sdomain"] and not has_public_suffix(domain):
-        return None
-    return f"{local}@{domain}"
+        local, domain = match["plain"].rsplit("@", 1)
+    else:
+        local = match["local"] or match["slocal"]
+        domain = _DOT_WORD.sub(".", match["domain"] or match["sdomain"])
+    return f"{local}@{domain}" if has_public_suffix(domain) else None
 
 
 class EmailFamily(IndicatorFamily):
@@ -87,4 +88,5 @@ class EmailFamily(IndicatorFamily):
             Example("some.name at gmail dot com", (key,)),
             Example('<a href="mailto:Some.Name@gmail.com?subject=hi">me</a>', (key,)),
             Example("meet at noon, look at this dot, @gmail.com and name@localhost"),
+            Example("photo@2x.jpg logo@3x.webp icon@2x.png"),
         )

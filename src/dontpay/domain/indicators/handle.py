@@ -4,10 +4,18 @@ Found three ways: a profile link (`instagram.com/Some.Name`), a labelled name (`
 `my discord is name`, `telegram @name`), or an `@name` with a platform word close by on the same
 line ("add me on insta @some.name"). A bare `$cashtag` is a Cash App handle. An `@name` with no
 platform word near it is left alone: we cannot tell whose account it is.
+
+After a label, a plain common English word is not a handle ("my snap is gone", "IG: the guy…"),
+unless it is written `@word` or `$word`. A `$` before an ISO 4217 currency code (`$GBP`) or a
+crypto ticker is not a cashtag.
 """
 
 import re
 from collections.abc import Iterator
+from functools import cache
+from importlib.resources import files
+
+import pycountry
 
 from .family import Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
@@ -38,9 +46,7 @@ _LABELLED = re.compile(
 _AT_NAME = re.compile(rf"(?<![\w@.$])@(?P<name>{_NAME})(?![\w@]|\.\w)")
 _PLATFORM_WORD = re.compile(rf"\b(?:{_WORD})\b", re.IGNORECASE)
 _CASHTAG = re.compile(r"(?<![\w$])\$(?P<name>[A-Za-z][A-Za-z0-9_]{0,19})(?![\w$])")
-_NOT_CASHTAGS = frozenset(
-    ["usd", "usdt", "usdc", "cad", "aud", "nzd", "hkd", "sgd", "mxn", "btc", "eth"]
-)
+_CRYPTO_TICKERS = frozenset(["usdt", "usdc", "btc", "eth"])
 _NEARBY_BEFORE, _NEARBY_AFTER = 40, 25
 
 
@@ -62,6 +68,23 @@ def _nearest_platform(text: str, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
+@cache
+def _common_words() -> frozenset[str]:
+    """The words of `common_words.txt`, which say why they are there."""
+    listed = files(__package__).joinpath("common_words.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in listed.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@cache
+def _not_cashtags() -> frozenset[str]:
+    """Every ISO 4217 alphabetic code (pycountry's copy of the standard) and the crypto tickers."""
+    return frozenset(currency.alpha_3.lower() for currency in pycountry.currencies) | (
+        _CRYPTO_TICKERS
+    )
+
+
 def _handle(platform: str, name: str, span: tuple[int, int]) -> Indicator | None:
     if platform == "whatsapp":
         return None  # a WhatsApp account is its phone number, found as a phone
@@ -73,6 +96,9 @@ def _handle(platform: str, name: str, span: tuple[int, int]) -> Indicator | None
 
 def _text_handles(text: str) -> Iterator[Indicator | None]:
     for match in _LABELLED.finditer(text):
+        marked = text[match.start("name") - 1] in "@$"
+        if not marked and match["name"].lower() in _common_words():
+            continue
         platform = _platform_of(match["my"] or match["word"])
         yield _handle(platform, match["name"], match.span("name"))
     if "@" in text:
@@ -82,7 +108,7 @@ def _text_handles(text: str) -> Iterator[Indicator | None]:
                 yield _handle(nearby, match["name"], match.span())
     if "$" in text:
         for match in _CASHTAG.finditer(text):
-            if match["name"].lower() not in _NOT_CASHTAGS:
+            if match["name"].lower() not in _not_cashtags():
                 yield _handle("cashapp", match["name"], match.span())
 
 

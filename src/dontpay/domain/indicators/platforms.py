@@ -64,13 +64,14 @@ RULES: dict[str, UsernameRule] = {
 # WhatsApp has no usernames: a WhatsApp handle is the account's phone number in E.164.
 PLATFORMS: tuple[str, ...] = (*RULES, "whatsapp")
 
-# The words people write for each platform, matched as whole words, case-insensitively.
+# The words people write for each platform, matched as whole words, case-insensitively. Bare "x"
+# and "tt" are not among them: they are far more often a multiplication sign or a typo ("2 x £50").
 WORDS: dict[str, tuple[str, ...]] = {
     "instagram": ("instagram", "insta", "ig"),
     "snapchat": ("snapchat", "snap", "sc"),
     "facebook": ("facebook", "fb", "messenger"),
-    "tiktok": ("tiktok", "tik tok", "tt"),
-    "x": ("twitter", "x"),
+    "tiktok": ("tiktok", "tik tok"),
+    "x": ("twitter", "x.com"),
     "telegram": ("telegram", "tg", "tele"),
     "skype": ("skype",),
     "kik": ("kik",),

@@ -1,9 +1,10 @@
 """Web addresses, normalised so that the same page written two ways links two reports.
 
-Normal form: lower-case scheme and host, no user info, no default port, no fragment, no tracking
-parameters, an empty path written `/`. The path and the remaining query keep their case and order.
-A bare `www.` host is read as `http://` and must end in a known public suffix (tldextract's bundled
-snapshot, never fetched).
+Normal form: scheme `https` (for linking, `http` is not evidence of a different place: the same
+link is often written both ways, or without a scheme), lower-case host, no user info, no default
+port, no fragment, no tracking parameters, an empty path written `/` and one trailing `/` of a
+longer path dropped. The path and the remaining query keep their case and order. A bare `www.` host
+must end in a known public suffix (tldextract's bundled snapshot, never fetched).
 """
 
 import re
@@ -73,7 +74,8 @@ def normalise_url(raw: str) -> str:
     query = "&".join(
         pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=")[0])
     )
-    return f"{scheme}://{netloc}{parts.path or '/'}" + (f"?{query}" if query else "")
+    path = parts.path.removesuffix("/") if len(parts.path) > 1 else "/"
+    return f"https://{netloc}{path}" + (f"?{query}" if query else "")
 
 
 def _is_tracking(key: str) -> bool:
@@ -105,6 +107,10 @@ class UrlFamily(IndicatorFamily):
         return (
             Example("see https://x.test/a.", ("url::https://x.test/a",)),
             Example(
+                "www.example.com/pay, http://www.example.com/pay/ and https://www.example.com/pay",
+                ("url::https://www.example.com/pay",),
+            ),
+            Example(
                 "(details at HTTPS://Shop.Example.COM:443/Item?id=7&utm_source=x#top)",
                 ("url::https://shop.example.com/Item?id=7",),
             ),
@@ -112,6 +118,6 @@ class UrlFamily(IndicatorFamily):
                 "wiki: https://en.wikipedia.org/wiki/Sextortion_(crime), ok",
                 ("url::https://en.wikipedia.org/wiki/Sextortion_(crime)",),
             ),
-            Example("go to www.example.co.uk!", ("url::http://www.example.co.uk/",)),
+            Example("go to www.example.co.uk!", ("url::https://www.example.co.uk/",)),
             Example("ftp://files.test/x and www.notasuffix and example.com are not web links"),
         )

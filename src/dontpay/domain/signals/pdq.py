@@ -142,6 +142,23 @@ def parse_pdq(text: str) -> str:
     return value
 
 
+#: PDQ sets a bit where a coefficient exceeds the median of all 256, so a real image's hash has
+#: close to 128 bits set (fewer only where many coefficients tie, as in a flat image).
+REAL_IMAGE_BITS_SET = range(64, 193)
+
+
+def check_real_image_pdq(value: str) -> str:
+    """`value` (canonical hex) if it could come from a real image; a hash such as all zeros,
+    which blocks nothing real and matches every near-blank image, raises `InvalidSignal`."""
+    bits_set = int(value, 16).bit_count()
+    if bits_set not in REAL_IMAGE_BITS_SET:
+        raise InvalidSignal(
+            f"PDQ hash has {bits_set} of 256 bits set; a hash of a real image has about 128, "
+            "so this one cannot be added to the bank"
+        )
+    return value
+
+
 def hamming_distance(a_hex: str, b_hex: str) -> int:
     """How many of the 256 bits differ between two PDQ hashes."""
     return (int(parse_pdq(a_hex), 16) ^ int(parse_pdq(b_hex), 16)).bit_count()

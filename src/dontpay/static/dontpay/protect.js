@@ -4,6 +4,8 @@ import { pdqHashFile } from "./pdq.js";
 import { vpdqHashVideo } from "./vpdq.js";
 
 const MIN_QUALITY = 50;
+// The server takes at most 2.5 MB in one form; long videos make long fingerprints.
+const MAX_SEND_BYTES = 2_000_000;
 
 const picker = document.getElementById("protect-picker");
 const input = document.getElementById("files");
@@ -72,6 +74,12 @@ input.addEventListener("change", async () => {
     }
   }
   field.value = JSON.stringify(signals);
+  if (field.value.length > MAX_SEND_BYTES) {
+    progress.textContent =
+      "These fingerprints are too many to send at once. Choose fewer files, or shorter videos, and send the rest afterwards.";
+    send.disabled = true;
+    return;
+  }
   progress.textContent = signals.length
     ? `${signals.length} fingerprint${signals.length === 1 ? "" : "s"} ready. Check them below, then send.`
     : "No fingerprints could be made from these files.";

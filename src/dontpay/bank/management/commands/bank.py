@@ -30,13 +30,8 @@ from dontpay.bank.threatexchange import (
     live_entries,
 )
 from dontpay.bank.tokens import InvalidScope, create_token, revoke_token
-from dontpay.domain.signals import (
-    InvalidMedia,
-    features_to_lines,
-    looks_like_video,
-    pdq_hash_file,
-    vpdq_hash_video,
-)
+from dontpay.domain.signals import InvalidMedia, PdqHash, features_to_lines
+from dontpay.domain.signals.media import hash_media
 from dontpay.site.commands import BadInput, ProductCommand
 
 #: Throttling counts the command line as one client.
@@ -219,16 +214,14 @@ def _token_dict(token: PlatformToken) -> dict[str, Any]:
 
 
 def _hash_file(path: Path) -> tuple[str, str, int]:
-    """("pdq", hash, quality) for an image, ("vpdq", feature lines, 100) for a video."""
+    """("pdq", hash, quality) for an image, ("vpdq", feature lines, mean quality) for a video."""
     try:
-        with path.open("rb") as file:
-            head = file.read(512)
-        if looks_like_video(head):
-            features = vpdq_hash_video(path)
-            return "vpdq", "\n".join(features_to_lines(features)), 100
-        found = pdq_hash_file(path)
+        found = hash_media(path)
     except OSError as problem:
         raise BadInput(f"{path}: cannot read: {problem.strerror}") from None
     except InvalidMedia as problem:
         raise BadInput(f"{path}: {problem}") from None
-    return "pdq", found.hex, found.quality
+    if isinstance(found, PdqHash):
+        return "pdq", found.hex, found.quality
+    quality = round(sum(feature.quality for feature in found) / len(found)) if found else 0
+    return "vpdq", "\n".join(features_to_lines(found)), quality

@@ -16,22 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any
 
-from dontpay.domain.evidence.images import looks_like_image
-from dontpay.domain.signals import (
-    InvalidMedia,
-    PdqHash,
-    VpdqFeature,
-    features_to_lines,
-    looks_like_video,
-    pdq_hash_file,
-    vpdq_hash_video,
-)
+from dontpay.domain.signals import InvalidMedia, PdqHash, features_to_lines
+from dontpay.domain.signals.media import Hashed, hash_media
 from dontpay.site.commands import BadInput, ProductCommand
-
-#: Enough of the start of a file to recognise every image and video container we read.
-_HEAD_BYTES = 512
-
-Hashed = PdqHash | list[VpdqFeature]
 
 
 class Command(ProductCommand):
@@ -63,17 +50,6 @@ class Command(ProductCommand):
             else:
                 for line in features_to_lines(hashed):
                     self.stdout.write(f"vpdq {line} {path}")
-
-
-def hash_media(path: str) -> Hashed:
-    """PDQ for an image, vPDQ features for a video, told apart by the file's first bytes."""
-    with open(path, "rb") as file:
-        head = file.read(_HEAD_BYTES)
-    if looks_like_image(head):
-        return pdq_hash_file(path)
-    if looks_like_video(head):
-        return vpdq_hash_video(path)
-    raise InvalidMedia("not an image or video we can hash")
 
 
 def _hash_all(paths: list[str], workers: int) -> Iterator[Hashed]:
