@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -50,6 +50,8 @@ from .warninglist import current_warninglist
 
 #: Values shared by at least this many reports are flagged for an analyst to check.
 DEFAULT_COMMON_INDICATOR_REPORTS = 25
+#: The advisory lock that serialises changes to clusters on PostgreSQL ("dplink").
+_LINKING_LOCK = 0x64_70_6C_69_6E_6B
 #: Payment accounts a person is told about ("reported before"): where the money goes.
 PAYMENT_TYPES = ("crypto_address", "iban", "bank_account")
 PAYMENT_PLATFORMS = ("paypal", "cashapp", "venmo", "revolut")
@@ -188,6 +190,7 @@ def link_report(report_id: int, *, may_split: bool = True) -> int | None:
     merge, and the work is a few set-based queries whatever the size of the index.
     """
     with transaction.atomic():
+        _serialise_linking()
         linkable = ReportIndicator.objects.filter(
             report_id=report_id, indicator__warninglisted=False
         ).values("indicator_id")
@@ -215,6 +218,18 @@ def link_report(report_id: int, *, may_split: bool = True) -> int | None:
             for member in {report_id, *neighbours} - memberships.keys()
         )
         return target
+
+
+def _serialise_linking() -> None:
+    """Let one transaction at a time change clusters, so two reports linked at the same moment
+    can neither rename a cluster under each other nor insert the same membership twice.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite needs nothing: its transactions
+    begin by taking the database's single write lock (settings: IMMEDIATE).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LINKING_LOCK])
 
 
 def _recompute(report_id: int, clusters: set[int], neighbours: set[int]) -> int | None:
@@ -245,6 +260,7 @@ def recluster_all() -> ClusteringSummary:
     linkable indicators."""
     started = time.perf_counter()
     with transaction.atomic():
+        _serialise_linking()
         rows = ReportIndicator.objects.filter(
             indicator__warninglisted=False, report__deleted_at__isnull=True
         ).values_list("report_id", "indicator_id")

@@ -54,6 +54,11 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server's threads and the task worker write at once. Taking SQLite's write lock
+    # when a transaction begins, and waiting for it, makes them queue instead of failing with
+    # "database is locked" when a transaction that began by reading goes on to write.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
