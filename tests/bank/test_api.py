@@ -1,10 +1,12 @@
 """The platform API end to end, through Django's test client with real tokens."""
 
+import base64
 import json
 
 import pytest
 from django.test import Client
 
+from dontpay.bank.feed import encode_cursor
 from dontpay.bank.models import SignalChange
 from dontpay.bank.submissions import check_submission, submit_signals, withdraw_submission
 from dontpay.bank.tokens import revoke_token
@@ -227,6 +229,14 @@ def test_a_bad_cursor_or_limit_is_422(api: ApiClient) -> None:
         "since: not a cursor this server handed out"
     ]
     assert problem(api.get("/api/v1/signals", limit=0), 422)["errors"][0].startswith("limit:")
+
+
+def test_a_cursor_ahead_of_every_change_is_refused_not_followed(api: ApiClient) -> None:
+    submit_signals([("pdq", PHOTO, 90)], "web")
+    ahead = encode_cursor(SignalChange.objects.last().pk + 1000)  # type: ignore[union-attr]
+    assert "start again" in problem(api.get("/api/v1/signals", since=ahead), 422)["errors"][0]
+    arabic_three = base64.urlsafe_b64encode("signal-change:\u0663".encode()).decode()
+    assert problem(api.get("/api/v1/signals", since=arabic_three), 422)
 
 
 def test_export_then_import_round_trips_the_bank(api: ApiClient) -> None:

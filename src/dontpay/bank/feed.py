@@ -35,6 +35,10 @@ def changes_since(cursor: str, limit: int = DEFAULT_PAGE) -> FeedPage:
     if not 1 <= limit <= MAX_PAGE:
         raise ValueError(f"limit must be from 1 to {MAX_PAGE}, not {limit}")
     since = decode_cursor(cursor)
+    if since and not SignalChange.objects.filter(id__gte=since).exists():
+        # Ahead of every change: a cursor from elsewhere, or one kept across a restore of the
+        # database from a backup. Following it would silently skip the changes made since.
+        raise InvalidCursor("not a cursor this server handed out; start again without one")
     page = list(
         SignalChange.objects.filter(id__gt=since)
         .select_related("entry")
@@ -59,6 +63,6 @@ def decode_cursor(cursor: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidCursor("not a cursor this server handed out") from None
     number = text.removeprefix(_CURSOR_PREFIX)
-    if number == text or not number.isdigit() or len(number) > 18:
+    if number == text or not (number.isascii() and number.isdigit()) or len(number) > 18:
         raise InvalidCursor("not a cursor this server handed out")
     return int(number)

@@ -150,6 +150,12 @@ def check_submission(case_number: str, pin: str, client: str) -> Submission | No
     return None
 
 
+def forget_old_pin_attempts() -> int:
+    """Delete PIN attempts older than the throttling window, which no longer count."""
+    deleted, _ = PinAttempt.objects.filter(at__lt=timezone.now() - THROTTLE_WINDOW).delete()
+    return deleted
+
+
 def withdraw_submission(submission: Submission) -> None:
     """Withdraw a submission at once: entries no other live submission holds stop matching
     at every process's next request, and the feed tells platforms. Withdrawing twice is a no-op.

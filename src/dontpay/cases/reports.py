@@ -105,6 +105,13 @@ def open_report(reference_text: str, passphrase: str, client: str) -> Report | N
     return None
 
 
+def forget_old_passphrase_attempts() -> int:
+    """Delete passphrase attempts older than the throttling window, which no longer count."""
+    old = PassphraseAttempt.objects.filter(at__lt=timezone.now() - THROTTLE_WINDOW)
+    deleted, _ = old.delete()
+    return deleted
+
+
 def read_record(report: Report) -> dict[str, Any]:
     """The report's structured record, decrypted."""
     record: dict[str, Any] = open_json(data_key(report), report.reference, bytes(report.record))

@@ -1,4 +1,5 @@
-"""Periodic clean-up run by every `dontpay worker`: expired sessions and orphaned vault files."""
+"""Periodic clean-up run by every `dontpay worker`: expired sessions, orphaned vault files and
+guessing attempts too old to count."""
 
 import logging
 import threading
@@ -6,7 +7,9 @@ import threading
 from django.core.management import call_command
 from django.db import close_old_connections
 
+from dontpay.bank.submissions import forget_old_pin_attempts
 from dontpay.cases.evidence import sweep_orphans
+from dontpay.cases.reports import forget_old_passphrase_attempts
 
 log = logging.getLogger(__name__)
 
@@ -15,11 +18,14 @@ INTERVAL = 600
 
 
 def tidy_up() -> None:
-    """Delete expired sessions (with any answers in them) and sweep orphaned vault files."""
+    """Delete expired sessions (with any answers in them), sweep orphaned vault files, and
+    forget passphrase and PIN attempts older than their throttling windows."""
     close_old_connections()
     try:
         call_command("clearsessions")
         sweep_orphans()
+        forget_old_passphrase_attempts()
+        forget_old_pin_attempts()
     finally:
         close_old_connections()
 
