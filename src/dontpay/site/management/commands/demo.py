@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 
+from dontpay.bank.tokens import create_token
 from dontpay.site.commands import BadInput, ProductCommand
 from dontpay.site.demo_data import DEMO_PASSWORD, demo_logins, demo_reports, demo_statistics
 from dontpay.site.server import run_web_server
@@ -47,7 +48,14 @@ class Command(ProductCommand):
             f"code now: {login.current_code}"
             for login in demo_logins()
         ]
-        lines += [f"  Data directory: {settings.DATA_DIR}", "Press Ctrl-C to stop."]
+        platform = create_token("Demo platform", ["match", "signals"])
+        lines += [
+            f"  Platform API: {url}api/v1/ (schema at {url}api/v1/openapi.json); a token made "
+            "for this run, allowed to match and follow the signal feed:",
+            f"    Authorization: Bearer {platform.secret}",
+            f"  Data directory: {settings.DATA_DIR}",
+            "Press Ctrl-C to stop.",
+        ]
         self.stdout.write("\n".join(lines))
         worker = subprocess.Popen(
             [sys.executable, "-m", "dontpay.site.cli", "worker"], env=os.environ.copy()
