@@ -8,11 +8,11 @@ from dontpay.bank.models import BankEntry, SignalChange, Submission
 from dontpay.bank.submissions import (
     MAX_FAILURES_PER_CASE,
     SubmissionRefused,
-    TooManyAttempts,
     check_submission,
     submit_signals,
     withdraw_submission,
 )
+from dontpay.cases.throttle import TooManyAttempts
 
 from .conftest import OTHER, PHOTO
 

@@ -19,6 +19,9 @@ from ..accounts.staff import PASSWORD, current_code
 from ..cases.factories import screenshot
 from .test_report_journey import render_first_page
 
+#: An image has arrived and decoded (its width is known), however long the server took.
+LOADED = "selector => document.querySelector(selector)?.naturalWidth > 0"
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "west_midlands_foi.csv"
 
@@ -59,7 +62,7 @@ def test_caseworker_triages_records_an_outcome_and_exports(
     rows.first.get_by_role("link").click()
     expect(page.get_by_role("heading", name=f"Case {urgent.reference}")).to_be_visible()
     expect(page.get_by_text("jess.x")).to_be_visible()
-    assert page.locator(".dp-evidence__thumbnail").evaluate("img => img.naturalWidth") > 0
+    page.wait_for_function(LOADED, arg=".dp-evidence__thumbnail")
     page.get_by_label("Status").select_option("closed")
     page.get_by_label("Date recorded").fill("2026-11-20")
     page.get_by_label("Home Office outcome type").select_option("18")
@@ -72,7 +75,7 @@ def test_caseworker_triages_records_an_outcome_and_exports(
 
     page.get_by_role("link", name="Statistics").click()
     expect(page.get_by_role("heading", name="FOI statistics")).to_be_visible()
-    assert page.locator("img.dp-chart").evaluate("img => img.naturalWidth") > 0
+    page.wait_for_function(LOADED, arg="img.dp-chart")
     expect(page.locator("table").first).to_contain_text("2026/27")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()

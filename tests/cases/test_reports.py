@@ -7,7 +7,6 @@ from dontpay.cases.evidence import add_evidence
 from dontpay.cases.models import Report
 from dontpay.cases.reports import (
     MAX_FAILURES_PER_REFERENCE,
-    TooManyAttempts,
     add_item,
     create_report,
     delete_report,
@@ -16,6 +15,7 @@ from dontpay.cases.reports import (
     remove_item,
     save_section,
 )
+from dontpay.cases.throttle import TooManyAttempts
 from dontpay.cases.vault import data_key, vault
 from dontpay.domain.custody import DecryptionFailed
 from dontpay.domain.reports import InvalidRecord, section

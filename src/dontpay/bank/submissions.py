@@ -7,12 +7,12 @@ were computed on the person's own device; only hashes reach us.
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from dontpay.cases.throttle import Throttle
 from dontpay.domain.signals import (
     SIGNAL_TYPES,
     InvalidSignal,
@@ -30,19 +30,14 @@ MAX_SIGNALS_PER_SUBMISSION = 100
 MIN_QUALITY = 50
 #: One frame a second for the longest video the hashers accept.
 MAX_VIDEO_FRAMES = int(VideoLimits().max_seconds)
-#: Failed PINs allowed within `THROTTLE_WINDOW`, per case and per client.
+#: Failed PINs allowed within 15 minutes, per case and per client.
 MAX_FAILURES_PER_CASE = 5
-MAX_FAILURES_PER_CLIENT = 20
-THROTTLE_WINDOW = timedelta(minutes=15)
+PIN_GUESSES = Throttle(PinAttempt, "case_number", per_target=MAX_FAILURES_PER_CASE, per_client=20)
 #: An arbitrary constant naming the PostgreSQL advisory lock that orders bank changes.
 _BANK_LOCK = 0x64_6F_6E_74_62_61_6E_6B
 _BATCH = 500
 
 Signal = tuple[str, str, int | None]
-
-
-class TooManyAttempts(Exception):
-    """Checking submissions is paused for this case number or this client."""
 
 
 @dataclass(frozen=True)
@@ -133,14 +128,7 @@ def check_submission(case_number: str, pin: str, client: str) -> Submission | No
     Raises `TooManyAttempts` once a case number or a client has failed too often recently.
     """
     number = normalise_case_number(case_number)
-    # Counted before the PIN is checked, so parallel guesses cannot slip under the limit.
-    attempt = PinAttempt.objects.create(case_number=number, client=client)
-    recent = PinAttempt.objects.filter(at__gte=timezone.now() - THROTTLE_WINDOW)
-    if (
-        recent.filter(case_number=number).count() > MAX_FAILURES_PER_CASE
-        or recent.filter(client=client).count() > MAX_FAILURES_PER_CLIENT
-    ):
-        raise TooManyAttempts
+    attempt = PIN_GUESSES.count(number, client)
     submission = Submission.objects.filter(case_number=number).first() if number else None
     # Hash even when there is no such case, so timing does not reveal which ones exist.
     stored = submission.pin_hash if submission else make_password("no such case")
@@ -148,12 +136,6 @@ def check_submission(case_number: str, pin: str, client: str) -> Submission | No
         attempt.delete()
         return submission
     return None
-
-
-def forget_old_pin_attempts() -> int:
-    """Delete PIN attempts older than the throttling window, which no longer count."""
-    deleted, _ = PinAttempt.objects.filter(at__lt=timezone.now() - THROTTLE_WINDOW).delete()
-    return deleted
 
 
 def withdraw_submission(submission: Submission) -> None:

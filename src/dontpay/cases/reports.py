@@ -4,7 +4,6 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -26,16 +25,14 @@ from dontpay.domain.reports.references import normalise_passphrase
 from .casefiles import refresh_risk
 from .custody import record_event
 from .models import PassphraseAttempt, Report
+from .throttle import Throttle
 from .vault import data_key, open_json, seal_json, vault, wrapped_new_data_key
 
-#: Failed passphrases allowed within `THROTTLE_WINDOW`, per report and per client.
+#: Failed passphrases allowed within 15 minutes, per report and per client.
 MAX_FAILURES_PER_REFERENCE = 5
-MAX_FAILURES_PER_CLIENT = 20
-THROTTLE_WINDOW = timedelta(minutes=15)
-
-
-class TooManyAttempts(Exception):
-    """Opening reports is paused for this reference or this client."""
+PASSPHRASE_GUESSES = Throttle(
+    PassphraseAttempt, "reference", per_target=MAX_FAILURES_PER_REFERENCE, per_client=20
+)
 
 
 @dataclass(frozen=True)
@@ -87,15 +84,7 @@ def open_report(reference_text: str, passphrase: str, client: str) -> Report | N
     Raises `TooManyAttempts` once a reference or a client has failed too often recently.
     """
     reference = normalise_reference(reference_text)
-    # The attempt is counted before the passphrase is checked, so a burst of parallel guesses
-    # cannot all slip in under the limit; a right passphrase takes its attempt back.
-    attempt = PassphraseAttempt.objects.create(reference=reference, client=client)
-    recent = PassphraseAttempt.objects.filter(at__gte=timezone.now() - THROTTLE_WINDOW)
-    if (
-        recent.filter(reference=reference).count() > MAX_FAILURES_PER_REFERENCE
-        or recent.filter(client=client).count() > MAX_FAILURES_PER_CLIENT
-    ):
-        raise TooManyAttempts
+    attempt = PASSPHRASE_GUESSES.count(reference, client)
     report = Report.objects.filter(reference=reference, deleted_at__isnull=True).first()
     # Hash even when there is no such report, so timing does not reveal which references exist.
     stored = report.passphrase_hash if report else make_password("no such report")
@@ -103,13 +92,6 @@ def open_report(reference_text: str, passphrase: str, client: str) -> Report | N
         attempt.delete()
         return report
     return None
-
-
-def forget_old_passphrase_attempts() -> int:
-    """Delete passphrase attempts older than the throttling window, which no longer count."""
-    old = PassphraseAttempt.objects.filter(at__lt=timezone.now() - THROTTLE_WINDOW)
-    deleted, _ = old.delete()
-    return deleted
 
 
 def read_record(report: Report) -> dict[str, Any]:

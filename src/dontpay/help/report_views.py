@@ -20,7 +20,6 @@ from dontpay.cases.evidence import (
 from dontpay.cases.models import EvidenceItem, Report
 from dontpay.cases.pack import report_pack
 from dontpay.cases.reports import (
-    TooManyAttempts,
     add_item,
     client_fingerprint,
     create_report,
@@ -30,6 +29,7 @@ from dontpay.cases.reports import (
     remove_item,
     save_section,
 )
+from dontpay.cases.throttle import TooManyAttempts
 from dontpay.domain.evidence import EvidenceRejected
 from dontpay.domain.reports import SECTIONS, InvalidRecord, section
 from dontpay.intel.profile_photos import (

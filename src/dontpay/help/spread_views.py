@@ -15,12 +15,12 @@ from dontpay.bank.models import Submission
 from dontpay.bank.submissions import (
     MAX_SIGNALS_PER_SUBMISSION,
     SubmissionRefused,
-    TooManyAttempts,
     check_submission,
     submit_signals,
     withdraw_submission,
 )
 from dontpay.cases.reports import client_fingerprint
+from dontpay.cases.throttle import TooManyAttempts
 from dontpay.domain.guidance import load_pack
 
 from .session import saved_answers

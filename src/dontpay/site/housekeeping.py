@@ -7,9 +7,9 @@ import threading
 from django.core.management import call_command
 from django.db import close_old_connections
 
-from dontpay.bank.submissions import forget_old_pin_attempts
+from dontpay.bank.submissions import PIN_GUESSES
 from dontpay.cases.evidence import sweep_orphans
-from dontpay.cases.reports import forget_old_passphrase_attempts
+from dontpay.cases.reports import PASSPHRASE_GUESSES
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +24,8 @@ def tidy_up() -> None:
     try:
         call_command("clearsessions")
         sweep_orphans()
-        forget_old_passphrase_attempts()
-        forget_old_pin_attempts()
+        PASSPHRASE_GUESSES.forget_old()
+        PIN_GUESSES.forget_old()
     finally:
         close_old_connections()
 

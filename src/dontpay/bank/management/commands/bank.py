@@ -18,7 +18,6 @@ from typing import Any
 from dontpay.bank.models import PlatformToken, Submission
 from dontpay.bank.submissions import (
     SubmissionRefused,
-    TooManyAttempts,
     check_submission,
     submit_signals,
     withdraw_submission,
@@ -30,6 +29,7 @@ from dontpay.bank.threatexchange import (
     live_entries,
 )
 from dontpay.bank.tokens import InvalidScope, create_token, revoke_token
+from dontpay.cases.throttle import TooManyAttempts
 from dontpay.domain.signals import InvalidMedia, PdqHash, features_to_lines
 from dontpay.domain.signals.media import hash_media
 from dontpay.site.commands import BadInput, ProductCommand
