@@ -392,6 +392,13 @@ def _collect(kernel: _Kernel, queries: _Words) -> _SearchResult | None:
     kernel(queries, slots, distances, counts)
     if not counts.any():
         return None
+    if rows == 1 and counts[0] <= _FIRST_PASS_CAPACITY:  # one query: the platforms' usual call
+        found_here = int(counts[0])
+        return (
+            np.zeros(found_here, dtype=np.int64),
+            slots[0, :found_here],
+            distances[0, :found_here],
+        )
     crowded = np.flatnonzero(counts > _FIRST_PASS_CAPACITY)
     kept = np.minimum(counts, _FIRST_PASS_CAPACITY)
     filled = np.arange(_FIRST_PASS_CAPACITY) < kept[:, None]
@@ -426,8 +433,11 @@ def _sorted_matches(pieces: list[_SearchResult]) -> _SearchResult:
     return rows[order], ids[order], distances[order]
 
 
+_CPUS = os.cpu_count() or 1
+
+
 def _thread_count(queries: int) -> int:
-    return min(os.cpu_count() or 1, max(1, queries // _PARALLEL_BATCH))
+    return min(_CPUS, max(1, queries // _PARALLEL_BATCH))
 
 
 _POOL_LOCK = threading.Lock()
