@@ -16,8 +16,9 @@ from dontpay.cases.custody import custody_problems
 from dontpay.cases.evidence import read_evidence, sweep_orphans
 from dontpay.cases.integrity import integrity_problems
 from dontpay.cases.models import EvidenceItem, Report
-from dontpay.cases.reports import create_report
 from dontpay.cases.vault import vault
+
+from .factories import sent_report
 
 UPLOADS = 200
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +67,7 @@ def upload_until_killed(reference: str, start: int, seconds: float) -> list[tupl
 
 @pytest.mark.django_db(transaction=True)
 def test_uploads_survive_sigkill_at_random_points() -> None:
-    report = create_report().report
+    report = sent_report()  # the uploader, another process, reads the key as staff do
     randomness = random.Random(20261127)
     acknowledged: list[tuple[int, str]] = []
     kills = 0

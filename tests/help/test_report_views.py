@@ -12,7 +12,7 @@ from dontpay.cases.models import EvidenceItem, Report
 from dontpay.domain.custody import verify_pack
 from dontpay.domain.reports import SECTIONS
 
-from ..cases.factories import screenshot
+from ..cases.factories import camera_photo, screenshot
 
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +21,64 @@ SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 def start(client: Client, under_18: str = "no") -> tuple[str, str]:
     response = client.post("/report/", {"under_18": under_18})
-    assert response.status_code == 200
-    page = response.content.decode()
+    assert response["Location"] == "/report/saved/"
+    page = client.get("/report/saved/").content.decode()
     reference = re.search(r'data-testid="reference">([^<]+)<', page)[1]  # type: ignore[index]
     passphrase = re.search(r'data-testid="passphrase">([^<]+)<', page)[1]  # type: ignore[index]
     return reference, passphrase
 
 
-def test_the_passphrase_is_shown_once_and_kept_nowhere(client: Client) -> None:
+def test_the_passphrase_is_shown_until_the_person_moves_on_and_kept_nowhere(
+    client: Client,
+) -> None:
     reference, passphrase = start(client)
-    assert passphrase not in client.get("/report/record/").content.decode()
+    assert passphrase in client.get("/report/saved/").content.decode()  # a reload shows it
     assert passphrase not in str(dict(client.session))
+    assert passphrase not in client.get("/report/record/").content.decode()
+    again = client.get("/report/saved/").content.decode()
+    assert passphrase not in again
+    assert reference in again
     assert Report.objects.get(reference=reference)
     assert Client().get("/report/").status_code == 200
+
+
+def test_reloading_or_resending_the_start_makes_no_second_record(client: Client) -> None:
+    reference, passphrase = start(client)
+    assert client.post("/report/", {"under_18": "no"})["Location"] == "/report/saved/"
+    assert client.post("/report/", {"under_18": "yes"})["Location"] == "/report/saved/"
+    assert passphrase in client.get("/report/saved/").content.decode()
+    assert list(Report.objects.values_list("reference", flat=True)) == [reference]
+
+
+def test_typing_lost_to_the_idle_timeout_comes_back_after_the_passphrase(client: Client) -> None:
+    reference, passphrase = start(client)
+    client.post("/report/saved/")
+    session = client.session
+    session["report_seen"] -= 21 * 60
+    session.save()
+    typed = {"text": "He said he would send it to my mum at 9pm", "action": "continue"}
+    response = client.post("/report/record/your-account/", typed)
+    assert response["Location"] == "/report/sign-in/?closed=kept"
+    assert "kept on this device" in client.get(response["Location"]).content.decode()
+    assert typed["text"] not in str(dict(client.session))  # sealed, not in clear
+    back = client.post("/report/sign-in/", {"reference": reference, "passphrase": passphrase})
+    assert back["Location"] == "/report/record/your-account/"
+    page = client.get(back["Location"]).content.decode()
+    assert typed["text"] in page
+    assert "we kept what you typed" in page
+    assert typed["text"] not in client.get("/report/record/your-account/").content.decode()
+
+
+def test_typing_lost_to_the_timeout_is_not_given_to_another_browser(client: Client) -> None:
+    reference, passphrase = start(client)
+    session = client.session
+    session["report_seen"] -= 21 * 60
+    session.save()
+    client.post("/report/record/your-account/", {"text": "private words", "action": "continue"})
+    other = Client()
+    other.cookies["session"] = client.cookies["session"].value  # the session, not the device
+    other.post("/report/sign-in/", {"reference": reference, "passphrase": passphrase})
+    assert "private words" not in other.get("/report/record/your-account/").content.decode()
 
 
 def test_starting_needs_an_age_answer(client: Client) -> None:
@@ -48,7 +93,7 @@ def test_an_open_record_closes_after_20_idle_minutes(client: Client) -> None:
     session = client.session
     session["report_seen"] -= 21 * 60
     session.save()
-    assert client.get("/report/record/")["Location"] == "/report/sign-in/"
+    assert client.get("/report/record/")["Location"] == "/report/sign-in/?closed=idle"
 
 
 def test_closing_the_record_really_ends_access(client: Client) -> None:
@@ -216,6 +261,12 @@ def test_under_18s_are_told_not_to_upload_images_of_themselves(client: Client) -
         "/report/evidence/", {"files": [SimpleUploadedFile("chat.txt", b"pay up")]}
     )
     assert "only accept screenshots of messages and profiles" in response.content.decode()
+    photo = client.post(
+        "/report/evidence/", {"files": [SimpleUploadedFile("IMG_0001.jpg", camera_photo())]}
+    )
+    assert photo.status_code == 400
+    assert "looks like a photo taken with a camera" in photo.content.decode()
+    assert EvidenceItem.objects.count() == 0
 
 
 def test_deleting_the_report(client: Client) -> None:

@@ -13,8 +13,11 @@ MESSAGE = "This payment account has been reported {} before."
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def start(client: Client) -> str:
-    response = client.post("/report/", {"under_18": "no"})
+def start(client: Client, *, linked: bool = True) -> str:
+    client.post("/report/", {"under_18": "no"})
+    response = client.get("/report/saved/")
+    if linked:
+        client.post("/report/linking/", {"linking": "yes"})
     return re.search(r'data-testid="reference">([^<]+)<', response.content.decode())[1]  # type: ignore[index]
 
 
@@ -67,3 +70,18 @@ def test_nothing_is_said_about_an_account_no_one_else_reported() -> None:
     assert "has been reported" not in client.get("/report/record/").content.decode()
     page = client.get("/report/record/payment-details/?saved=1").content.decode()
     assert "govuk-notification-banner" not in page
+
+
+def test_a_record_without_consent_to_link_is_told_but_never_counted() -> None:
+    first, private, third = Client(), Client(), Client()
+    start(first)
+    add_payment_detail(first, WALLET, action="continue")
+    start(private, linked=False)
+    add_payment_detail(private, WALLET, action="continue")
+    # The private record is still told about the consenting one...
+    assert MESSAGE.format("1 time") in private.get("/report/record/").content.decode()
+    # ...but it counts for nobody else.
+    start(third)
+    add_payment_detail(third, WALLET)
+    assert MESSAGE.format("1 time") in third.get("/report/record/").content.decode()
+    assert MESSAGE.format("1 time") in first.get("/report/record/").content.decode()

@@ -6,10 +6,11 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from dontpay.cases.reports import create_report
 from dontpay.domain.indicators import canonical_indicator
 from dontpay.intel.linking import index_report, recluster_all
 from dontpay.intel.models import ClusterMembership, ReportIndicator
+
+from ..cases.factories import sent_report
 
 WALLETS = [
     "bc1qygeveepctc2fs4w3w3tpevazqkytarc2388l77",
@@ -20,7 +21,7 @@ WALLETS = [
 @pytest.mark.django_db(transaction=True)
 def test_reports_linked_at_once_from_many_threads_form_the_right_clusters() -> None:
     wallets = [canonical_indicator("crypto_address", value) for value in WALLETS]
-    reports = [create_report(jurisdiction="GB").report for _ in range(16)]
+    reports = [sent_report(jurisdiction="GB") for _ in range(16)]
     problems: list[BaseException] = []
     start = threading.Barrier(len(reports))
 

@@ -3,10 +3,12 @@ only it mentioned."""
 
 import pytest
 
-from dontpay.cases.reports import add_item, create_report, delete_report, save_section
+from dontpay.cases.reports import add_item, delete_report, save_section
 from dontpay.domain.reports import section
 from dontpay.intel.linking import times_reported_before
 from dontpay.intel.models import ClusterMembership, Indicator, ReportIndicator
+
+from ..cases.factories import sent_report
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +16,7 @@ SHARED = "bc1qygeveepctc2fs4w3w3tpevazqkytarc2388l77"
 
 
 def _report_paying(wallet: str, phone: str):  # type: ignore[no-untyped-def]
-    report = create_report(jurisdiction="GB", under_18=False, answers={}).report
+    report = sent_report(jurisdiction="GB", under_18=False, answers={})
     add_item(report, section("payment-details"), {"kind": "crypto-wallet", "value": wallet})
     save_section(report, section("contact-details"), {"phone_numbers": phone})
     return report

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dontpay.cases.models import Case, EvidenceItem, Report
-from dontpay.cases.reports import add_item, create_report
+from dontpay.cases.reports import add_item
 from dontpay.domain.correlate import PROFILE_PHOTO, SCRIPT
 from dontpay.domain.indicators import Indicator, canonical_indicator, find_indicators
 from dontpay.domain.reports import section
@@ -28,6 +29,8 @@ from dontpay.intel.linking import (
 from dontpay.intel.models import ClusterMembership, ProfilePhoto, ReportIndicator
 from dontpay.intel.models import Indicator as StoredIndicator
 
+from ..cases.factories import sent_report
+
 pytestmark = pytest.mark.django_db
 RECORD = ReportIndicator.RECORD
 _numbers = itertools.count(1)
@@ -41,6 +44,7 @@ def _report(jurisdiction: str = "GB") -> Report:
         wrapped_key=b"",
         record=b"",
         jurisdiction=jurisdiction,
+        link_consent_at=timezone.now(),
     )
 
 
@@ -245,8 +249,8 @@ def test_same_profile_photo_and_near_duplicate_scripts_are_found_but_never_merge
 
 
 def test_explanation_totals_money_and_names_the_joining_indicators() -> None:
-    first = create_report("GB", under_18=False).report
-    second = create_report("US", under_18=False).report
+    first = sent_report("GB", under_18=False)
+    second = sent_report("US", under_18=False)
     add_item(first, section("demands"), {"amount": "500", "currency": "GBP"})
     add_item(first, section("payments"), {"amount": "100", "currency": "GBP"})
     add_item(second, section("demands"), {"amount": "300", "currency": "USD"})
@@ -293,3 +297,12 @@ def test_the_recluster_command_reports_what_it_did() -> None:
     call_command("recluster", "--json", stdout=out, skip_checks=True)
     summary = json.loads(out.getvalue())
     assert (summary["clusters"], summary["linked_reports"], summary["reports_moved"]) == (1, 2, 2)
+
+
+def test_a_profile_photo_links_only_between_reports_whose_authors_agreed() -> None:
+    first, private = _report(), _report()
+    Report.objects.filter(pk=private.pk).update(link_consent_at=None)
+    _photo(first, "f" * 64)
+    _photo(private, "f" * 64)
+    assert fuzzy_links(first.pk) == []
+    assert fuzzy_links(private.pk) == []

@@ -9,10 +9,14 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image, ImageDraw, ImageFont
 
 from dontpay.cases.evidence import add_evidence, remove_evidence
+from dontpay.cases.models import EvidenceItem
 from dontpay.cases.reports import create_report, delete_report
+from dontpay.cases.sharing import consent_to_linking
 from dontpay.intel.models import EvidenceText, ReportIndicator
 from dontpay.intel.scanning import screenshot_texts
 from dontpay.intel.tasks import read_screenshot
+
+from ..cases.factories import held, sent_report
 
 WALLET = "bc1qygeveepctc2fs4w3w3tpevazqkytarc2388l77"
 
@@ -38,10 +42,12 @@ def run_worker() -> None:
 def test_a_screenshot_is_read_in_the_background_and_its_text_indexed(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    report = create_report(jurisdiction="GB", under_18=True).report
     png = chat_screenshot(f"pay to {WALLET}", "or call me on 07911 123456")
-    item = add_evidence(report, "chat.png", png)
-    assert DBTaskResult.objects.count() == 1  # queued once the item was committed
+    report = sent_report(
+        jurisdiction="GB", under_18=True, fill=lambda r: add_evidence(r, "chat.png", png)
+    )
+    item = report.evidence.get()
+    assert DBTaskResult.objects.count() == 1  # queued once it was sent, with consent to link
 
     with caplog.at_level(logging.DEBUG):
         run_worker()
@@ -65,9 +71,23 @@ def test_a_screenshot_is_read_in_the_background_and_its_text_indexed(
     assert not ReportIndicator.objects.filter(report=report, source=ReportIndicator.OCR).exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_screenshots_are_not_read_without_consent_or_unless_sent() -> None:
+    png = chat_screenshot(f"pay to {WALLET}")
+    sent_unlinked = sent_report(linked=False, fill=lambda r: add_evidence(r, "a.png", png))
+    with held(create_report("GB", under_18=False)) as private:
+        add_evidence(private, "b.png", png)
+        consent_to_linking(private)
+    assert DBTaskResult.objects.count() == 0
+    for item in EvidenceItem.objects.all():
+        read_screenshot.call(item.pk)  # even if asked, the worker reads neither
+    assert not EvidenceText.objects.exists()
+    assert sent_unlinked.evidence.count() == 1
+
+
 @pytest.mark.django_db
 def test_reading_does_nothing_once_the_report_is_deleted() -> None:
-    report = create_report(jurisdiction="GB").report
+    report = sent_report(jurisdiction="GB")
     item = add_evidence(report, "chat.png", chat_screenshot(f"pay to {WALLET}"))
     delete_report(report)
     read_screenshot.call(item.pk)
@@ -77,7 +97,7 @@ def test_reading_does_nothing_once_the_report_is_deleted() -> None:
 
 @pytest.mark.django_db
 def test_only_screenshots_are_read() -> None:
-    report = create_report(jurisdiction="GB", under_18=False).report
+    report = sent_report(jurisdiction="GB", under_18=False)
     item = add_evidence(report, "chat.txt", f"pay to {WALLET}\n".encode())
     read_screenshot.call(item.pk)
     assert not EvidenceText.objects.exists()

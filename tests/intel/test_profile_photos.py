@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def start_with_files(client: Client, *files: SimpleUploadedFile) -> list[EvidenceItem]:
-    assert client.post("/report/", {"under_18": "no"}).status_code == 200
+    assert client.post("/report/", {"under_18": "no"}).status_code == 302
     response = client.post("/report/evidence/", {"files": list(files), "action": "upload"})
     assert response.status_code == 302
     return list(EvidenceItem.objects.order_by("id"))

@@ -7,7 +7,6 @@ import pytest
 
 from dontpay.cases.reports import (
     add_item,
-    create_report,
     read_record,
     remove_item,
     save_section,
@@ -16,6 +15,8 @@ from dontpay.domain.reports import section
 from dontpay.intel import scanning
 from dontpay.intel.models import ReportIndicator
 from dontpay.intel.scanning import scan_record
+
+from ..cases.factories import sent_report
 
 WALLET = "bc1qygeveepctc2fs4w3w3tpevazqkytarc2388l77"
 
@@ -65,7 +66,7 @@ def keys(report, source: str) -> set[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db
 def test_each_record_field_becomes_the_right_indicator() -> None:
-    report = create_report(jurisdiction="GB").report
+    report = sent_report(jurisdiction="GB")
     scan_record(report, RECORD)
     assert keys(report, ReportIndicator.RECORD) == {
         "handle:instagram:sophie.loves.you",
@@ -91,7 +92,7 @@ def test_each_record_field_becomes_the_right_indicator() -> None:
 
 @pytest.mark.django_db
 def test_the_persons_own_details_and_references_are_never_indicators() -> None:
-    report = create_report(jurisdiction="GB").report
+    report = sent_report(jurisdiction="GB")
     scan_record(report, RECORD)
     everything = " ".join(
         ReportIndicator.objects.filter(report=report).values_list("indicator__key", flat=True)
@@ -103,15 +104,15 @@ def test_the_persons_own_details_and_references_are_never_indicators() -> None:
 @pytest.mark.django_db
 def test_phone_numbers_without_a_country_code_are_read_in_the_reports_country() -> None:
     text = {"contact-details": {"phone_numbers": "(202) 555-0143"}}
-    american = create_report(jurisdiction="US").report
+    american = sent_report(jurisdiction="US")
     scan_record(american, text)
     assert keys(american, ReportIndicator.RECORD) == {"phone::+12025550143"}
 
 
 @pytest.mark.django_db
 def test_spellings_of_one_value_canonicalise_to_one_key_across_reports() -> None:
-    first = create_report(jurisdiction="GB").report
-    second = create_report(jurisdiction="GB").report
+    first = sent_report(jurisdiction="GB")
+    second = sent_report(jurisdiction="GB")
     scan_record(
         first,
         {
@@ -132,7 +133,7 @@ def test_spellings_of_one_value_canonicalise_to_one_key_across_reports() -> None
 
 @pytest.mark.django_db(transaction=True)
 def test_saving_the_record_indexes_it_and_a_removed_value_stops_linking() -> None:
-    report = create_report(jurisdiction="GB").report
+    report = sent_report(jurisdiction="GB")
     payment_details = section("payment-details")
     add_item(report, payment_details, {"kind": "crypto-wallet", "value": WALLET})
     assert keys(report, ReportIndicator.RECORD) == {f"crypto_address:btc:{WALLET}"}
@@ -146,7 +147,7 @@ def test_saving_the_record_indexes_it_and_a_removed_value_stops_linking() -> Non
 def test_a_failure_while_indexing_never_loses_the_saved_record(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    report = create_report(jurisdiction="GB").report
+    report = sent_report(jurisdiction="GB")
 
     def broken_index(*args: object) -> None:
         raise RuntimeError(f"cannot index {WALLET}")

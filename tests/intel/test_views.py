@@ -11,12 +11,13 @@ from django.test import Client
 
 from dontpay.accounts.models import AuditEvent
 from dontpay.cases.models import Report
-from dontpay.cases.reports import add_item, create_report, save_section
+from dontpay.cases.reports import add_item, save_section
 from dontpay.domain.reports import section
 from dontpay.intel.models import ClusterMembership, Indicator, WarninglistEntry
 from dontpay.intel.scanning import scan_saved_record
 
 from ..accounts.staff import signed_in
+from ..cases.factories import sent_report
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ class Seeded:
 
 def seed_cluster() -> Seeded:
     """Two reports that share a wallet written differently, and one unrelated report."""
-    first = create_report("GB", under_18=False).report
+    first = sent_report("GB", under_18=False)
     add_item(first, section("who"), {"platform": "instagram", "username": "@Offender.One"})
     add_item(first, section("payment-details"), {"kind": "crypto-wallet", "value": WALLET_AS_TYPED})
     add_item(first, section("demands"), {"amount": "500", "currency": "GBP"})
@@ -74,7 +75,7 @@ def seed_cluster() -> Seeded:
             "safe_times": "weekday evenings",
         },
     )
-    second = create_report("US", under_18=True).report
+    second = sent_report("US", under_18=True)
     save_section(
         second,
         section("messages"),
@@ -82,7 +83,7 @@ def seed_cluster() -> Seeded:
     )
     add_item(second, section("payments"), {"amount": "200", "currency": "USD"})
     add_item(second, section("demands"), {"amount": "1000", "currency": "USD"})
-    unrelated = create_report("GB").report
+    unrelated = sent_report("GB")
     add_item(unrelated, section("who"), {"platform": "snapchat", "username": "someone.else"})
     for report in (first, second, unrelated):
         scan_saved_record(report.pk)

@@ -16,3 +16,9 @@ def audit(request: HttpRequest, action: str, target: str, **detail: str | int) -
         address=request.META.get("REMOTE_ADDR", ""),
         detail=detail,
     )
+
+
+def audit_by_person(action: str, target: str, **detail: str | int) -> None:
+    """Record something the person did that changes what staff may see (sending a record,
+    withdrawing it): actor "person", with no address, since they are anonymous."""
+    AuditEvent.objects.create(actor="person", role="", action=action, target=target, detail=detail)

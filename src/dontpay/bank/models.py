@@ -50,6 +50,14 @@ class Submission(models.Model):
     source = models.CharField(max_length=10, choices=SOURCES)
     submitted_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    #: The person's record it was made from, if any: then the record's passphrase reaches it.
+    report = models.ForeignKey(
+        "cases.Report",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
     entries: models.ManyToManyField[BankEntry, Any] = models.ManyToManyField(
         BankEntry, related_name="submissions"
     )

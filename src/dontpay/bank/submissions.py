@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from dontpay.cases.models import Report
 from dontpay.cases.throttle import Throttle
 from dontpay.domain.signals import (
     SIGNAL_TYPES,
@@ -68,8 +69,12 @@ class NewSubmission:
     pin: str
 
 
-def submit_signals(signals: Sequence[tuple[str, str, int]], source: str) -> NewSubmission:
-    """Store a person's hashes, matchable by every process at its next request.
+def submit_signals(
+    signals: Sequence[tuple[str, str, int]], source: str, report: Report | None = None
+) -> NewSubmission:
+    """Store a person's hashes, matchable by every process at its next request. Made from
+    inside their record (`report`), the submission is kept in it, so the record's reference
+    and passphrase reach it too.
 
     Each signal is (type, value, quality), type "pdq" or "vpdq". Raises `SubmissionRefused`
     naming each bad signal: unknown type, malformed value, or too little detail to match safely.
@@ -90,10 +95,12 @@ def submit_signals(signals: Sequence[tuple[str, str, int]], source: str) -> NewS
             problems.append(SignalProblem(index, str(problem)))
     if problems:
         raise SubmissionRefused("Some hashes cannot be used", tuple(problems))
-    return store_signals(canonical, source)
+    return store_signals(canonical, source, report)
 
 
-def store_signals(signals: Sequence[Signal], source: str) -> NewSubmission:
+def store_signals(
+    signals: Sequence[Signal], source: str, report: Report | None = None
+) -> NewSubmission:
     """Store canonical signals as one new submission, making new entries live.
 
     Callers have validated the values; imports come here directly, without the quality floor
@@ -110,7 +117,7 @@ def store_signals(signals: Sequence[Signal], source: str) -> NewSubmission:
                 lock_bank()
                 # On SQLite this insert, the transaction's first statement, takes the write lock.
                 submission = Submission.objects.create(
-                    case_number=new_case_number(), pin_hash=pin_hash, source=source
+                    case_number=new_case_number(), pin_hash=pin_hash, source=source, report=report
                 )
                 entries = _entries_for(distinct)
                 submission.entries.add(*entries)

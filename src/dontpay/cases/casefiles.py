@@ -16,15 +16,17 @@ DEADLINE_SOON = timedelta(hours=24)
 
 
 def case_for(report: Report) -> Case:
-    """The report's case, opened on first use."""
+    """The report's case, opened when the person first sends it."""
     case, _ = Case.objects.get_or_create(
         report=report, defaults={"reference": report.reference, "recorded_on": None}
     )
     return case
 
 
-def refresh_risk(report: Report, record: Mapping[str, Any], answers: Mapping[str, Any]) -> Case:
-    """Recompute the case's risk flags from the record and the person's triage answers."""
+def refresh_risk(report: Report, record: Mapping[str, Any]) -> Case:
+    """Recompute the sent report's risk flags from its record and the person's triage answers
+    (which the record keeps under "triage")."""
+    answers: Mapping[str, Any] = record.get("triage") or {}
     case = case_for(report)
     deadlines = [
         _local(demand["deadline"]) for demand in record.get("demands", []) if "deadline" in demand
@@ -49,7 +51,8 @@ def _local(text: str) -> datetime:
 
 
 def triage_queue(**filters: Any) -> QuerySet[Case]:
-    """Open cases from reports, most at risk first, then oldest first."""
+    """Cases from reports sent to us (never private or withdrawn ones), most at risk first,
+    then oldest first."""
     soon = timezone.now() + DEADLINE_SOON
     conditions = [
         When(**{flag: True}, then=Value(weight))
@@ -62,7 +65,7 @@ def triage_queue(**filters: Any) -> QuerySet[Case]:
         start=When_(conditions[0], default=Value(0), output_field=IntegerField()),
     )
     return (
-        Case.objects.filter(imported=False, report__isnull=False)
+        Case.objects.filter(imported=False, report__sent_at__isnull=False)
         .filter(**filters)
         .annotate(risk=score)
         .order_by("-risk", "created_at")

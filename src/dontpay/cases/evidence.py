@@ -119,20 +119,12 @@ def add_evidence_many(
                     "type": result.media_type,
                 },
             )
-            if item.kind == SCREENSHOT:
-                transaction.on_commit(partial(_read_text_later, item.pk))
         items.append(item)
     return items
 
 
-def _read_text_later(item_id: int) -> None:
-    from dontpay.intel.tasks import read_screenshot_later  # intel builds on cases, not back
-
-    read_screenshot_later(item_id)
-
-
 def _index_text_again(report_id: int) -> None:
-    from dontpay.intel.scanning import scan_remaining_screenshot_texts  # as above
+    from dontpay.intel.scanning import scan_remaining_screenshot_texts  # intel builds on cases
 
     scan_remaining_screenshot_texts(report_id)
 

@@ -10,12 +10,21 @@ from django.db import models
 
 
 class Report(models.Model):
-    """One person's report, reachable with its reference and passphrase."""
+    """One person's record, reachable with its reference and passphrase.
+
+    It is theirs alone until they send it: until then its data key is wrapped only by a key
+    derived from their passphrase (`owner_wrapped_key`), and no case, statistic or staff page
+    knows it exists. Sending adds the organisation's wrapping (`wrapped_key`) and opens a case
+    with the sections and files they chose; withdrawing removes that wrapping again.
+    """
 
     reference = models.CharField(max_length=12, unique=True)
-    passphrase_hash = models.CharField(max_length=200)
-    #: The report's data key, wrapped by the organisation key; emptied when the report is deleted.
-    wrapped_key = models.BinaryField()
+    #: Only for records made before passphrase wrapping: checked once, then emptied.
+    passphrase_hash = models.CharField(max_length=200, blank=True)
+    #: The data key wrapped by the passphrase's key (salt + wrapped); emptied on deletion.
+    owner_wrapped_key = models.BinaryField(default=b"")
+    #: The data key wrapped by the organisation key: only while the record is sent.
+    wrapped_key = models.BinaryField(default=b"")
     #: The structured record as encrypted JSON.
     record = models.BinaryField()
     jurisdiction = models.CharField(max_length=2, blank=True)
@@ -23,6 +32,12 @@ class Report(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    #: When the person sent it to the organisation; None while it is private or withdrawn.
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: The record's sections the person chose to send (slugs).
+    shared_sections = models.JSONField(default=list, blank=True)
+    #: When the person agreed that the offender's details may link reports; None if not.
+    link_consent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     #: Ed25519 signature over the latest custody event.
     head_signature = models.BinaryField(default=b"")
 
@@ -34,6 +49,17 @@ class Report(models.Model):
         """Unless the person said they are 18 or over, accept only screenshots: a child must
         never be led to upload a sexual image of themselves."""
         return self.under_18 is not False
+
+    @property
+    def is_sent(self) -> bool:
+        """Whether the organisation may read the record now."""
+        return self.sent_at is not None and self.deleted_at is None
+
+    @property
+    def staff_label(self) -> str:
+        """How analysts see the report: by its case reference once sent; else by a label that
+        is no half of the secret that opens it (it was linked with consent, but not sent)."""
+        return self.reference if self.is_sent else f"unsent-{self.pk}"
 
 
 class EvidenceItem(models.Model):
@@ -52,6 +78,8 @@ class EvidenceItem(models.Model):
     width = models.PositiveIntegerField(null=True)
     height = models.PositiveIntegerField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Whether the person chose to send this file with their record.
+    shared = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("created_at", "id")
@@ -95,17 +123,20 @@ class PassphraseAttempt(models.Model):
 
 
 class Case(models.Model):
-    """A report as casework: status, assignee, risk flags and the police record.
+    """A sent report as casework: status, assignee, risk flags and the police record.
 
-    Historic cases imported for statistics have no report behind them.
+    A case exists only once the person sends their record; if they withdraw it, the case stays
+    as "withdrawn" without its content. Historic cases imported for statistics have no report
+    behind them.
     """
 
-    NEW, TRIAGED, IN_PROGRESS, REFERRED, CLOSED = (
+    NEW, TRIAGED, IN_PROGRESS, REFERRED, CLOSED, WITHDRAWN = (
         "new",
         "triaged",
         "in-progress",
         "referred",
         "closed",
+        "withdrawn",
     )
     STATUSES = (
         (NEW, "New"),
@@ -113,6 +144,7 @@ class Case(models.Model):
         (IN_PROGRESS, "In progress"),
         (REFERRED, "Referred"),
         (CLOSED, "Closed"),
+        (WITHDRAWN, "Withdrawn by the person"),
     )
     OFFENCES = (
         ("blackmail", "Blackmail"),

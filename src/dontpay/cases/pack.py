@@ -27,17 +27,23 @@ PACK_FORMAT = "dontpay-report/1"
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
-def report_pack(report: Report, actor: str = "person") -> bytes:
+def report_pack(report: Report, actor: str = "person", *, sent_only: bool = False) -> bytes:
     """Assemble, sign and return the report's pack; the export is recorded in its chain (and
-    the record of it rolled back if the pack cannot be built)."""
+    the record of it rolled back if the pack cannot be built). With `sent_only` (a pack made
+    by staff), it holds only the sections and files the person sent."""
     with transaction.atomic():
         record_event(report, "exported", actor)
-        return _build(report)
+        return _build(report, sent_only)
 
 
-def _build(report: Report) -> bytes:
-    record = read_record(report)
-    items = list(report.evidence.all())
+def _build(report: Report, sent_only: bool) -> bytes:
+    full = read_record(report)
+    shown = set(report.shared_sections) if sent_only else {s.slug for s in SECTIONS}
+    # The triage answers (kept for risk flags) are not part of what a pack reports.
+    record = {
+        s.slug: full[s.slug] if s.slug in shown else ([] if s.repeatable else {}) for s in SECTIONS
+    }
+    items = list(report.evidence.filter(shared=True) if sent_only else report.evidence.all())
     evidence = []
     members: dict[str, bytes] = {}
     for number, item in enumerate(items, start=1):

@@ -3,15 +3,17 @@
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dontpay.domain.custody import WrongPassphrase, new_data_key, unwrap_for_owner, wrap_for_owner
 from dontpay.domain.reports import (
     Section,
     clean_section,
@@ -26,21 +28,38 @@ from .casefiles import refresh_risk
 from .custody import record_event
 from .models import PassphraseAttempt, Report
 from .throttle import Throttle
-from .vault import data_key, open_json, seal_json, vault, wrapped_new_data_key
+from .vault import data_key, open_json, seal_json, vault
 
-#: Failed passphrases allowed within 15 minutes, per report and per client.
-MAX_FAILURES_PER_REFERENCE = 5
+#: Passphrases are 80 random bits, so guessing is slowed per client only: five free failures a
+#: day, then each guess waits twice as long as the last (30 s up to an hour). A per-record
+#: limit would let anyone who knows a reference lock its owner out (see docs/threat-model.md).
 PASSPHRASE_GUESSES = Throttle(
-    PassphraseAttempt, "reference", per_target=MAX_FAILURES_PER_REFERENCE, per_client=20
+    PassphraseAttempt,
+    "reference",
+    per_target=None,
+    per_client=5,
+    window=timedelta(days=1),
+    first_delay=timedelta(seconds=30),
 )
+#: The risk-relevant triage answers, kept (encrypted) in the record for the case it may become.
+TRIAGE_FLAGS = ("self_harm", "images", "paid")
 
 
 @dataclass(frozen=True)
 class NewReport:
-    """A new report and the passphrase to show its author, once."""
+    """A new report, its data key (for this request), and the passphrase to show, once."""
 
     report: Report
     passphrase: str
+    key: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class OpenedReport:
+    """A report opened with its passphrase, and its data key (for this request only)."""
+
+    report: Report
+    key: bytes = field(repr=False)
 
 
 def create_report(
@@ -49,27 +68,32 @@ def create_report(
     actor: str = "person",
     answers: Mapping[str, Any] | None = None,
 ) -> NewReport:
-    """Start an empty report with a fresh reference, passphrase and data key, and open its
-    case with risk flags from the person's triage `answers` (self-harm, images shared, paid)."""
+    """Start an empty, private report with a fresh reference, passphrase and data key.
+
+    The data key is wrapped by the passphrase only, so nobody else can read the record until
+    the person sends it. The triage `answers` that make a case urgent (self-harm, images
+    shared, paid) are kept in the encrypted record, for the case it becomes if it is sent.
+    """
     passphrase = new_passphrase()
+    triage = {name: (answers or {})[name] for name in TRIAGE_FLAGS if name in (answers or {})}
+    key = new_data_key()
     for _ in range(5):
         reference = new_reference()
-        key, wrapped = wrapped_new_data_key(reference)
         try:
             with transaction.atomic():
                 report = Report.objects.create(
                     reference=reference,
-                    passphrase_hash=make_password(normalise_passphrase(passphrase)),
-                    wrapped_key=wrapped,
-                    record=seal_json(key, reference, empty_record()),
+                    owner_wrapped_key=wrap_for_owner(
+                        key, normalise_passphrase(passphrase), reference
+                    ),
+                    record=seal_json(key, reference, {**empty_record(), TRIAGE: triage}),
                     jurisdiction=jurisdiction,
                     under_18=under_18,
                 )
                 record_event(report, "created", actor, {"record": record_hash(report)})
-                refresh_risk(report, empty_record(), answers or {})
         except IntegrityError:
             continue
-        return NewReport(report, passphrase)
+        return NewReport(report, passphrase, key)
     raise RuntimeError("could not find an unused reference")  # 40 random bits: never in practice
 
 
@@ -78,24 +102,53 @@ def client_fingerprint(address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
-def open_report(reference_text: str, passphrase: str, client: str) -> Report | None:
-    """The live report for this reference and passphrase, or None; throttles guessing.
+def open_report(reference_text: str, passphrase: str, client: str) -> OpenedReport | None:
+    """The live report for this reference and passphrase, with its data key, or None.
 
-    Raises `TooManyAttempts` once a reference or a client has failed too often recently.
+    Raises `TooManyAttempts` while this client must wait before guessing again; a wrong guess
+    from elsewhere never stops the owner.
     """
     reference = normalise_reference(reference_text)
     attempt = PASSPHRASE_GUESSES.count(reference, client)
+    typed = normalise_passphrase(passphrase)
     report = Report.objects.filter(reference=reference, deleted_at__isnull=True).first()
-    # Hash even when there is no such report, so timing does not reveal which references exist.
-    stored = report.passphrase_hash if report else make_password("no such report")
-    if check_password(normalise_passphrase(passphrase), stored) and report:
-        attempt.delete()
-        return report
-    return None
+    key = _unwrap(report, typed, reference)
+    if report is None or key is None:
+        return None
+    attempt.delete()
+    return OpenedReport(report, key)
+
+
+def _unwrap(report: Report | None, passphrase: str, reference: str) -> bytes | None:
+    """The data key if `passphrase` is right. Spends one slow derivation whatever happens, so
+    timing does not reveal which references exist."""
+    if report is not None and not report.owner_wrapped_key and report.passphrase_hash:
+        return _upgrade_legacy(report, passphrase)
+    wrapped = bytes(report.owner_wrapped_key) if report else b""
+    try:
+        return unwrap_for_owner(wrapped, passphrase, reference)
+    except WrongPassphrase:
+        return None
+
+
+def _upgrade_legacy(report: Report, passphrase: str) -> bytes | None:
+    """A record made before passphrase wrapping (and so already sent): check its hash, then
+    give it the owner's wrapping, so the passphrase alone opens it from now on."""
+    if not check_password(passphrase, report.passphrase_hash):
+        return None
+    key = data_key(report)
+    report.owner_wrapped_key = wrap_for_owner(key, passphrase, report.reference)
+    report.passphrase_hash = ""
+    report.save(update_fields=["owner_wrapped_key", "passphrase_hash"])
+    return key
+
+
+#: Where the record keeps the triage answers that flag risk (not a section of its own).
+TRIAGE = "triage"
 
 
 def read_record(report: Report) -> dict[str, Any]:
-    """The report's structured record, decrypted."""
+    """The report's structured record, decrypted (raises `RecordNotShared` without its key)."""
     record: dict[str, Any] = open_json(data_key(report), report.reference, bytes(report.record))
     return {**empty_record(), **record}
 
@@ -123,9 +176,12 @@ def _change_record(
         record_event(
             locked, "field-changed", actor, {"section": section.slug, "record": record_hash(locked)}
         )
-        refresh_risk(locked, record, {})
-        # Indexed only once the record is committed, so indexing can never cost the person it.
-        transaction.on_commit(partial(_index_record, locked.pk))
+        if locked.is_sent:
+            refresh_risk(locked, record)
+        if locked.link_consent_at:
+            # Indexed only once the record is committed, so indexing can never cost the person
+            # it; and only with their consent to link.
+            transaction.on_commit(partial(_index_record, locked.pk))
     report.refresh_from_db()
     return True
 
@@ -180,8 +236,11 @@ def delete_report(report: Report, actor: str = "person") -> None:
         erased = report.custody.count()
         report.custody.all().delete()
         report.wrapped_key = b""
+        report.owner_wrapped_key = b""
         report.record = b""
         report.passphrase_hash = ""
+        report.sent_at = None
+        report.link_consent_at = None
         report.jurisdiction = ""
         report.under_18 = None
         report.deleted_at = timezone.now()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dontpay.accounts.access import requires, staff_role
 from dontpay.accounts.audit import audit
 from dontpay.accounts.roles import PERMISSIONS
+from dontpay.domain.evidence import blurred_preview
 from dontpay.domain.reports import SECTIONS
 
 from .casefiles import deadline_soon, triage_queue
@@ -72,10 +73,18 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("cases:case", reference=case.reference)
     # Shown (again, with errors, after a refused change): the record is on screen, so audit it.
     audit(request, "case.viewed", case.reference, refused_change=int(bool(form.errors)))
-    deleted = report.deleted_at is not None
-    record = {} if deleted else read_record(report)
-    sections = [(s, record.get(s.slug)) for s in SECTIONS if record.get(s.slug)]
-    items = [] if deleted else [(item, evidence_name(item)) for item in report.evidence.all()]
+    # Only what the person sent, while they still send it: a withdrawn or deleted record
+    # shows nothing, and its data key is no longer here to read it with.
+    record = read_record(report) if report.is_sent else {}
+    shared = set(report.shared_sections)
+    sections = [
+        (s, record.get(s.slug)) for s in SECTIONS if s.slug in shared and record.get(s.slug)
+    ]
+    items = (
+        [(item, evidence_name(item)) for item in report.evidence.filter(shared=True)]
+        if report.is_sent
+        else []
+    )
     return render(
         request,
         "cases/staff/case.html",
@@ -87,6 +96,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
             "items": items,
             "custody": custody_problems(report),
             "deadline_soon": deadline_soon(case),
+            "blur_images": report.under_18 is not False,
         },
         status=400 if form.errors else 200,
     )
@@ -105,18 +115,33 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 @requires("evidence.view")
 def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    """One evidence item, decrypted and checked against its hash; audited and chained.
+    """One evidence item the person sent, decrypted and checked against its hash; audited and
+    chained.
 
-    `?thumbnail=1` serves the preview shown on the case page (also audited)."""
+    `?thumbnail=1` serves the preview shown on the case page (also audited). A preview from a
+    record whose author did not say they are 18 or over is blurred, unless the caseworker
+    chose to see it (`&reveal=1`), which is audited as such."""
     case = _case(reference)
-    item = get_object_or_404(EvidenceItem, pk=pk, report=case.report)
+    report = case.report
+    assert report is not None
+    if not report.is_sent:
+        raise Http404
+    item = get_object_or_404(EvidenceItem, pk=pk, report=report, shared=True)
     thumbnail = request.GET.get("thumbnail") == "1"
     if thumbnail and not item.thumbnail_blob_id:
         raise Http404
     actor = request.user.get_username()
-    audit(request, "evidence.viewed", case.reference, item=item.pk, thumbnail=int(thumbnail))
     if thumbnail:
-        return HttpResponse(read_evidence(item, thumbnail=True), content_type="image/jpeg")
+        reveal = request.GET.get("reveal") == "1" or report.under_18 is False
+        action = (
+            "evidence.revealed" if reveal and report.under_18 is not False else "evidence.viewed"
+        )
+        audit(request, action, case.reference, item=item.pk, thumbnail=1)
+        preview = read_evidence(item, thumbnail=True)
+        return HttpResponse(
+            preview if reveal else blurred_preview(preview), content_type="image/jpeg"
+        )
+    audit(request, "evidence.viewed", case.reference, item=item.pk, thumbnail=0)
     record_event(item.report, "viewed", f"staff:{actor}", {"item": item.pk})
     response = HttpResponse(read_evidence(item), content_type=item.media_type)
     response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}{item.extension}"'
@@ -128,9 +153,9 @@ def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse
 def case_pack(request: HttpRequest, reference: str) -> HttpResponse:
     """The report pack, built for a caseworker (audited, and chained as an export)."""
     case = _case(reference)
-    if case.report is None or case.report.deleted_at is not None:
+    if case.report is None or not case.report.is_sent:
         raise Http404
-    pack = report_pack(case.report, actor=f"staff:{request.user.get_username()}")
+    pack = report_pack(case.report, actor=f"staff:{request.user.get_username()}", sent_only=True)
     audit(request, "pack.exported", case.reference)
     response = HttpResponse(pack, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="report-{case.reference}.zip"'

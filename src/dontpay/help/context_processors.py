@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from dontpay.domain.guidance import load_pack
 
+from .record_session import IDLE_SECONDS, WARNING_SECONDS
 from .session import saved_answers
 
 
@@ -17,3 +18,12 @@ def crisis_support(request: HttpRequest) -> dict[str, Any]:
     )
     pack = load_pack(jurisdiction or settings.DONTPAY_DEFAULT_JURISDICTION)
     return {"crisis_contacts": pack.crisis_contacts}
+
+
+def record_timeout(request: HttpRequest) -> dict[str, Any]:
+    """When an open record closes for inactivity, for the timeout warning on record pages."""
+    return {
+        "idle_seconds": IDLE_SECONDS,
+        "idle_minutes": IDLE_SECONDS // 60,
+        "warning_seconds": WARNING_SECONDS,
+    }

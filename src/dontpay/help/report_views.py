@@ -1,13 +1,15 @@
 """Saving a report: start, come back with the passphrase, fill in the record, add evidence,
 download the pack, delete. Views parse, call `dontpay.cases`, and render."""
 
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dontpay.cases.custody import record_event
@@ -30,6 +32,7 @@ from dontpay.cases.reports import (
     save_section,
 )
 from dontpay.cases.throttle import TooManyAttempts
+from dontpay.cases.vault import holding_owner_key
 from dontpay.domain.evidence import EvidenceRejected
 from dontpay.domain.reports import SECTIONS, InvalidRecord, section
 from dontpay.intel.profile_photos import (
@@ -40,7 +43,21 @@ from dontpay.intel.profile_photos import (
 )
 from dontpay.intel.scanning import payment_accounts_reported_before
 
-from .session import saved_answers
+from .record_session import (
+    RECORD_COOKIE,
+    close_record,
+    closed_for_inactivity,
+    current_record,
+    draft_section,
+    forget_passphrase,
+    keep_draft,
+    keep_passphrase,
+    open_record,
+    set_record_cookie,
+    shown_passphrase,
+    take_draft,
+)
+from .session import remember_age, saved_answers, under_18_in_this_visit
 from .uploads import MAX_FILES
 
 View = Callable[..., HttpResponse]
@@ -52,72 +69,93 @@ EVIDENCE_ACTIONS: dict[str, Callable[[EvidenceItem], object]] = {
     "profile-": mark_profile_photo,
     "not-profile-": unmark_profile_photo,
 }
-#: An open record closes itself after this long without a request (a shared device left alone).
-IDLE_SECONDS = 20 * 60
 AGE_CHOICES = {"yes": True, "no": False, "not-sure": None}
-
-
-def _open(request: HttpRequest, report: Report) -> None:
-    request.session.cycle_key()
-    request.session["report"] = report.pk
-    request.session["report_seen"] = time.time()
-
-
-def _report(request: HttpRequest) -> Report | None:
-    pk = request.session.get("report")
-    if not pk:
-        return None
-    if time.time() - request.session.get("report_seen", 0) > IDLE_SECONDS:
-        request.session.pop("report", None)
-        return None
-    request.session["report_seen"] = time.time()
-    return Report.objects.filter(pk=pk, deleted_at__isnull=True).first()
+#: The page that shows a new record's passphrase; every other record page ends that showing.
+SAVED_PAGE = "report_saved"
 
 
 def report_required(view: View) -> View:
-    """Only for the person who opened this record, in this session, recently."""
+    """Only for the person who opened this record, in this browser, recently; the view runs
+    holding the record's data key. If the record closed for inactivity while the person was
+    typing into a section, what they typed is kept for when they open it again."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        report = _report(request)
-        if report is None:
-            return redirect("help:report_sign_in")
-        return view(request, report, *args, **kwargs)
+        opened = current_record(request)
+        if opened is None:
+            kept = False
+            if request.method == "POST" and closed_for_inactivity(request) and "slug" in kwargs:
+                kept = _keep_typed(request, kwargs["slug"])
+            url = reverse("help:report_sign_in")
+            if closed_for_inactivity(request):
+                url += "?closed=kept" if kept else "?closed=idle"
+            return redirect(url)
+        if view.__name__ != SAVED_PAGE:
+            forget_passphrase(request)
+        with holding_owner_key(opened.report.pk, opened.key):
+            return view(request, opened.report, *args, **kwargs)
 
     return wrapped
+
+
+def _keep_typed(request: HttpRequest, slug: str) -> bool:
+    try:
+        fields = section(slug).fields
+    except KeyError:
+        return False
+    return keep_draft(request, slug, {f.name: request.POST.get(f.name, "") for f in fields})
 
 
 @require_http_methods(["GET", "POST"])
 def report_start(request: HttpRequest) -> HttpResponse:
     """What a record is; starting one asks the person's age, which decides what they may upload.
 
-    The new record's reference and passphrase are shown in the response itself, once: they are
-    never stored anywhere they could be shown again.
+    Starting is POST, redirect, GET: a reload or a second press shows the record already
+    started in this visit, never a second one.
     """
     answers = saved_answers(request.session)
+    opened = current_record(request)
     error = ""
     if request.method == "POST":
+        if opened is not None:
+            return redirect("help:report_saved")
         age = request.POST.get("under_18", "")
         if age in AGE_CHOICES:
+            remember_age(request.session, under_18=AGE_CHOICES[age])
+            under_18 = True if under_18_in_this_visit(request.session) else AGE_CHOICES[age]
             created = create_report(
                 jurisdiction=answers.get("jurisdiction", ""),
-                under_18=AGE_CHOICES[age],
+                under_18=under_18,
                 answers=answers,
             )
-            _open(request, created.report)
-            return render(
-                request,
-                "help/report/saved.html",
-                {"report": created.report, "passphrase": created.passphrase},
-            )
+            open_record(request, created.report, created.key)
+            keep_passphrase(request, created.report.reference, created.passphrase)
+            return set_record_cookie(request, redirect("help:report_saved"))
         error = "Select whether you are under 18, or \u201cI'd rather not say\u201d"
     known = {True: "yes", False: "no", None: None}[answers.get("under_18")]
     return render(
         request,
         "help/report/start.html",
-        {"report": _report(request), "error": error, "age": known},
+        {
+            "report": opened.report if opened else None,
+            "error": error,
+            "age": known,
+            "under_18_known": under_18_in_this_visit(request.session),
+        },
         status=400 if error else 200,
     )
+
+
+@report_required
+@require_http_methods(["GET", "POST"])
+def report_saved(request: HttpRequest, report: Report) -> HttpResponse:
+    """The new record's reference and passphrase. Shown again on reload until the person says
+    they have written them down (or goes on to any other page of their record)."""
+    if request.method == "POST":
+        forget_passphrase(request)
+        return redirect("help:report_overview")
+    passphrase = shown_passphrase(request, report.reference)
+    return render(request, "help/report/saved.html", {"report": report, "passphrase": passphrase})
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,36 +170,66 @@ def report_sign_in(request: HttpRequest) -> HttpResponse:
             errors["reference"] = "Enter your report reference, like DP-7F3K-9QX2"
         if not values["passphrase"]:
             errors["passphrase"] = "Enter your passphrase"  # noqa: S105 - a message, not a secret
+        status = 400
         if not errors:
             client = client_fingerprint(request.META.get("REMOTE_ADDR", ""))
             try:
-                report = open_report(values["reference"], values["passphrase"], client)
-            except TooManyAttempts:
+                opened = open_report(values["reference"], values["passphrase"], client)
+            except TooManyAttempts as wait:
                 errors["reference"] = (
-                    "Too many attempts. For your safety, wait 15 minutes and try again"
+                    "Too many attempts from this device. For your safety, wait "
+                    f"{wait.minutes} minute{pluralize(wait.minutes)} and try again"
                 )
+                status = 429
             else:
-                if report:
-                    _open(request, report)
-                    return redirect("help:report_overview")
+                if opened:
+                    open_record(request, opened.report, opened.key)
+                    slug = draft_section(request, opened.report)
+                    target = (
+                        reverse("help:report_section", kwargs={"slug": slug})
+                        if slug
+                        else reverse("help:report_overview")
+                    )
+                    return set_record_cookie(request, redirect(target))
                 errors["passphrase"] = "The reference or passphrase is not right. Check both"  # noqa: S105
-        status = 400
     values["passphrase"] = ""  # never sent back to the page
     return render(
-        request, "help/report/sign_in.html", {"errors": errors, "values": values}, status=status
+        request,
+        "help/report/sign_in.html",
+        {"errors": errors, "values": values, "closed": request.GET.get("closed", "")},
+        status=status,
     )
 
 
 @require_POST
 def report_sign_out(request: HttpRequest) -> HttpResponse:
-    request.session.pop("report", None)
+    close_record(request)
     request.session.cycle_key()
-    return redirect("help:report_start")
+    response = render(request, "help/report/closed.html")
+    response.delete_cookie(RECORD_COOKIE)
+    return response
+
+
+@report_required
+@require_POST
+def report_keep_open(request: HttpRequest, report: Report) -> HttpResponse:
+    """The timeout warning's "stay": any request to the record counts as activity."""
+    return HttpResponse(status=204)
+
+
+#: The banner shown on the overview after a choice, by the `done` it was sent back with.
+DONE_MESSAGES = {
+    "sent": "Your record has been sent",
+    "withdrawn": "Your record has been withdrawn. Staff can no longer read it",
+    "linking-on": "Their details will now be used to look for other reports about them",
+    "linking-off": "Their details are no longer used to look for other reports",
+    "fingerprints-withdrawn": "Your fingerprints have been withdrawn. They no longer block copies",
+}
 
 
 @report_required
 def report_overview(request: HttpRequest, report: Report) -> HttpResponse:
-    """The record as a task list: each section, the evidence, the pack."""
+    """The record as a task list: each section, the evidence, sending it, the pack."""
     record = read_record(report)
     rows = [{"section": s, "filled": bool(record.get(s.slug))} for s in SECTIONS]
     return render(
@@ -172,6 +240,10 @@ def report_overview(request: HttpRequest, report: Report) -> HttpResponse:
             "rows": rows,
             "evidence_count": report.evidence.count(),
             "reported_before": payment_accounts_reported_before(report, record),
+            "done": DONE_MESSAGES.get(request.GET.get("done", ""), ""),
+            "organisation": settings.DONTPAY_ORGANISATION_NAME,
+            "submissions": report.submissions.order_by("submitted_at"),
+            "may_hash": report.under_18 is False and not under_18_in_this_visit(request.session),
         },
     )
 
@@ -187,6 +259,9 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
     record = read_record(report)
     errors: dict[str, str] = {}
     values: dict[str, str] = {} if current.repeatable else dict(record.get(slug) or {})
+    draft = take_draft(request, report, slug) if request.method == "GET" else None
+    if draft is not None:
+        values = {**values, **{k: v for k, v in draft.items() if v}}
     if request.method == "POST":
         values = {f.name: request.POST.get(f.name, "") for f in current.fields}
         action = request.POST.get("action", "continue")
@@ -229,6 +304,7 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
             "reported_before": reported_before,
             "saved": bool(reported_before) and "saved" in request.GET,
             "next_page": _next_page(slug),
+            "draft": draft is not None,
         },
         status=400 if errors else 200,
     )
@@ -315,6 +391,17 @@ def report_delete(request: HttpRequest, report: Report) -> HttpResponse:
     """Delete the report and everything in it, after asking."""
     if request.method == "POST":
         delete_report(report)
-        request.session.pop("report", None)
-        return render(request, "help/report/deleted.html")
-    return render(request, "help/report/delete.html", {"report": report})
+        close_record(request)
+        response = render(request, "help/report/deleted.html")
+        response.delete_cookie(RECORD_COOKIE)
+        return response
+    live_hashes = report.submissions.filter(withdrawn_at__isnull=True).exists()
+    return render(
+        request,
+        "help/report/delete.html",
+        {
+            "report": report,
+            "live_hashes": live_hashes,
+            "organisation": settings.DONTPAY_ORGANISATION_NAME,
+        },
+    )

@@ -59,3 +59,17 @@ def mark_step(session: SessionBase, step: Step, done: bool) -> None:
     else:
         ticks.discard(_tick(step))
     session["done"] = sorted(ticks)
+
+
+def remember_age(session: SessionBase, *, under_18: bool | None) -> None:
+    """Keep the person's age answer for the whole visit. An under-18 answer is never undone by
+    a later one: a child who says they are under 18 anywhere is treated as one everywhere."""
+    if saved_answers(session).get("under_18") is True:
+        return
+    if under_18 is not None or "under_18" not in saved_answers(session):
+        save_answer(session, "under_18", under_18)
+
+
+def under_18_in_this_visit(session: SessionBase) -> bool:
+    """Whether the person said, anywhere in this visit, that they are under 18."""
+    return saved_answers(session).get("under_18") is True

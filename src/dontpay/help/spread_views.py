@@ -23,7 +23,8 @@ from dontpay.cases.reports import client_fingerprint
 from dontpay.cases.throttle import TooManyAttempts
 from dontpay.domain.guidance import load_pack
 
-from .session import saved_answers
+from .record_session import current_record
+from .session import remember_age, saved_answers, under_18_in_this_visit
 
 AGES = ("adult", "under-18", "not-sure")
 #: The submission the person opened with its case number and PIN, in this session only.
@@ -35,7 +36,13 @@ SUBMISSIONS_PER_HOUR = 10
 
 @require_http_methods(["GET", "POST"])
 def protect_start(request: HttpRequest) -> HttpResponse:
-    """What fingerprints are, and the age question that decides where the person is sent."""
+    """What fingerprints are, and the age question that decides where the person is sent.
+
+    Someone who said anywhere in this visit that they are under 18 is not asked again: they
+    go straight to the services built for children's images.
+    """
+    if _child_in_this_visit(request):
+        return redirect("help:protect_under_18")
     error = ""
     if request.method == "POST":
         age = request.POST.get("age", "")
@@ -43,6 +50,8 @@ def protect_start(request: HttpRequest) -> HttpResponse:
             request.session["protect_age"] = age
             return redirect("help:protect_choose")
         if age in AGES:
+            if age == "under-18":
+                remember_age(request.session, under_18=True)
             return redirect("help:protect_under_18")
         error = "Select how old you were in the images and are now, or \u201cI'm not sure\u201d"
     return render(
@@ -62,8 +71,9 @@ def protect_under_18(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def protect_choose(request: HttpRequest) -> HttpResponse:
     """Choose files, see their fingerprints (made in the browser), and send only those."""
-    if request.session.get("protect_age") != "adult":
+    if request.session.get("protect_age") != "adult" or _child_in_this_visit(request):
         return redirect("help:protect_start")
+    opened = current_record(request)
     errors: list[str] = []
     signals: list[dict[str, Any]] = []
     if request.method == "POST":
@@ -78,7 +88,9 @@ def protect_choose(request: HttpRequest) -> HttpResponse:
             else:
                 try:
                     created = submit_signals(
-                        [(s["type"], s["value"], s["quality"]) for s in signals], source="web"
+                        [(s["type"], s["value"], s["quality"]) for s in signals],
+                        source="web",
+                        report=opened.report if opened else None,
                     )
                 except SubmissionRefused as refused:
                     errors = [
@@ -86,10 +98,12 @@ def protect_choose(request: HttpRequest) -> HttpResponse:
                         for problem in refused.problems
                     ] or [refused.reason]
                 else:
-                    # Shown once on the next page; a refresh there cannot send them again.
+                    # Shown once on the next page; a refresh there cannot send them again. Made
+                    # from inside a record, it is kept there: no second secret to write down.
                     request.session[NEW_SUBMISSION] = {
                         "case_number": created.case_number,
-                        "pin": created.pin,
+                        "pin": "" if opened else created.pin,
+                        "in_record": opened is not None,
                         "count": len(signals),
                     }
                     return redirect("help:protect_done")
@@ -101,6 +115,7 @@ def protect_choose(request: HttpRequest) -> HttpResponse:
             "signals": signals,
             "signals_json": json.dumps(signals),
             "max_signals": MAX_SIGNALS_PER_SUBMISSION,
+            "in_record": opened is not None,
         },
         status=400 if errors else 200,
     )
@@ -112,6 +127,15 @@ def protect_done(request: HttpRequest) -> HttpResponse:
     if created is None:
         return redirect("help:protect_start")
     return render(request, "help/protect/done.html", created)
+
+
+def _child_in_this_visit(request: HttpRequest) -> bool:
+    """An under-18 answer in this visit: in the questions, on a record, or on these pages; or
+    a record open now whose owner did not say they are 18 or over."""
+    if under_18_in_this_visit(request.session):
+        return True
+    opened = current_record(request)
+    return opened is not None and opened.report.under_18 is not False
 
 
 def _may_submit(client: str) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, spread_views, views
+from . import report_views, send_views, spread_views, views
 
 app_name = "help"
 urlpatterns = [
@@ -10,7 +10,17 @@ urlpatterns = [
     path("staying-safe/", views.staying_safe, name="staying_safe"),
     path("exit/", views.exit_page, name="exit"),
     path("report/", report_views.report_start, name="report_start"),
+    path("report/saved/", report_views.report_saved, name="report_saved"),
     path("report/sign-in/", report_views.report_sign_in, name="report_sign_in"),
+    path("report/keep-open/", report_views.report_keep_open, name="report_keep_open"),
+    path("report/send/", send_views.report_send, name="report_send"),
+    path("report/withdraw/", send_views.report_withdraw, name="report_withdraw"),
+    path("report/linking/", send_views.report_linking, name="report_linking"),
+    path(
+        "report/fingerprints/<int:pk>/withdraw/",
+        send_views.report_fingerprints_withdraw,
+        name="report_fingerprints_withdraw",
+    ),
     path("report/sign-out/", report_views.report_sign_out, name="report_sign_out"),
     path("report/record/", report_views.report_overview, name="report_overview"),
     path("report/record/<slug:slug>/", report_views.report_section, name="report_section"),

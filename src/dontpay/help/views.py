@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from dontpay.domain.guidance import build_plan
+from dontpay.domain.guidance import build_plan, may_hash_on_device
 
 from .forms import form_for
 from .questions import NOT_SURE, Question, questions_for
@@ -16,6 +16,7 @@ from .session import (
     mark_step,
     save_answer,
     saved_answers,
+    under_18_in_this_visit,
 )
 
 
@@ -99,6 +100,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         {
             "plan": action_plan,
             "done": done_steps(request.session, action_plan.steps),
+            "may_hash": may_hash_on_device(answers) and not under_18_in_this_visit(request.session),
             "answer_rows": _answer_rows(questions_for(answers.jurisdiction), saved),
         },
     )

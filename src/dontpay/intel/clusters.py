@@ -102,8 +102,8 @@ def cluster_list(limit: int = 100, offset: int = 0) -> list[ClusterSummary]:
 def explain_cluster(cluster_id: int) -> ClusterExplanation:
     """Which indicators join which reports of the cluster, and what the reports add up to.
 
-    Decrypts each member's record for amounts and platforms; raises `EmptyCluster` if there is
-    no such cluster.
+    Decrypts each sent member's record for amounts and platforms (a member that is linked but
+    not sent adds its indicators only); raises `EmptyCluster` if there is no such cluster.
     """
     # Imported here: cases.reports indexes records, so it imports the intel app.
     from dontpay.cases.reports import read_record
@@ -140,6 +140,8 @@ def explain_cluster(cluster_id: int) -> ClusterExplanation:
     money: list[MoneyRow] = []
     platforms: set[str] = set()
     for report in members:
+        if not report.is_sent:  # linked with consent, but its record is not ours to read
+            continue
         record = read_record(report)
         demanded = _money(report.pk, "demanded", record["demands"])
         paid = _money(report.pk, "paid", record["payments"])
@@ -157,7 +159,10 @@ def explain_cluster(cluster_id: int) -> ClusterExplanation:
     ]
     return explain(
         cluster_id,
-        [ClusterReport(r.pk, r.reference, r.created_at, r.jurisdiction) for r in members],
+        [
+            ClusterReport(r.pk, r.staff_label, r.created_at, r.jurisdiction, r.is_sent)
+            for r in members
+        ],
         indicators,
         money,
         platforms,

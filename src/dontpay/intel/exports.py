@@ -61,8 +61,8 @@ def cluster_indicators(explanation: ClusterExplanation) -> list[ExportedIndicato
         if row.source == ReportIndicator.RECORD:
             entered.add(row.indicator_id)
         by_report = seen[row.indicator_id]
-        earlier = by_report.get(row.report.reference)
-        by_report[row.report.reference] = min(row.seen_at, earlier or row.seen_at)
+        label = row.report.staff_label
+        by_report[label] = min(row.seen_at, by_report.get(label) or row.seen_at)
     exported = [
         ExportedIndicator(
             type=indicator.type,

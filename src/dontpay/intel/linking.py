@@ -285,16 +285,23 @@ def recluster_all() -> ClusteringSummary:
     )
 
 
-def times_reported_before(report: Report) -> list[tuple[Indicator, int]]:
+def times_reported_before(
+    report: Report, keys: Iterable[str] | None = None
+) -> list[tuple[Indicator, int]]:
     """For each payment account in this report, how many other live reports mention it.
 
-    Only a count, never which reports: this is shown to the person who made the report.
+    The accounts are the report's own indexed ones, or, for a report whose author did not
+    agree to linking (and so is not indexed), the canonical `keys` found in its record now,
+    looked up and never stored. Only a count, never which reports: this is shown to the person
+    who made the report.
     """
-    payment = Q(indicator__type__in=PAYMENT_TYPES) | Q(
-        indicator__type="handle", indicator__qualifier__in=PAYMENT_PLATFORMS
-    )
-    mine = ReportIndicator.objects.filter(payment, report=report, indicator__warninglisted=False)
-    indicators = list(Indicator.objects.filter(pk__in=mine.values("indicator_id")).order_by("id"))
+    payment = Q(type__in=PAYMENT_TYPES) | Q(type="handle", qualifier__in=PAYMENT_PLATFORMS)
+    if keys is None:
+        mine = ReportIndicator.objects.filter(report=report).values("indicator_id")
+        candidates = Indicator.objects.filter(pk__in=mine)
+    else:
+        candidates = Indicator.objects.filter(key__in=list(keys))
+    indicators = list(candidates.filter(payment, warninglisted=False).order_by("id"))
     others = dict(
         ReportIndicator.objects.filter(indicator__in=indicators, report__deleted_at__isnull=True)
         .exclude(report=report)
@@ -341,10 +348,12 @@ def fuzzy_links(report_id: int) -> list[FuzzyLink]:
 
 
 def _photo_links(report_id: int) -> list[FuzzyLink]:
-    mine = list(ProfilePhoto.objects.filter(report_id=report_id).values_list("pdq", flat=True))
+    # Only reports whose authors agreed to linking are compared, on both sides.
+    consenting = ProfilePhoto.objects.filter(report__link_consent_at__isnull=False)
+    mine = list(consenting.filter(report_id=report_id).values_list("pdq", flat=True))
     if not mine:
         return []
-    others = list(ProfilePhoto.objects.exclude(report_id=report_id).values_list("report_id", "pdq"))
+    others = list(consenting.exclude(report_id=report_id).values_list("report_id", "pdq"))
     if not others:
         return []
     owners = np.array([owner for owner, _ in others], dtype=np.int64)

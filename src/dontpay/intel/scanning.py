@@ -156,9 +156,11 @@ def payment_accounts_reported_before(
         for detail in record.get("payment-details") or []
         for found in payment_detail_indicators(detail, region)
     }
+    # Without consent to link, the record is not indexed: its accounts are looked up, unstored.
+    keys = None if report.link_consent_at else typed.keys()
     return [
         ReportedBefore(typed.get(indicator.key, indicator.value), times)
-        for indicator, times in times_reported_before(report)
+        for indicator, times in times_reported_before(report, keys)
         if times > 0
     ]
 

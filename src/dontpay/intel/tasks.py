@@ -2,7 +2,9 @@
 number that only appears in a picture still links the report to others.
 
 OCR takes seconds per image, so it never runs in the person's request: adding a screenshot
-queues `read_screenshot`, and a worker (`dontpay worker`) runs it.
+queues `read_screenshot`, and a worker (`dontpay worker`) runs it. The worker holds only the
+organisation's key, so it reads a screenshot only if the person agreed to linking and sent that
+screenshot to us; anything else it cannot decrypt, and does not try.
 """
 
 import logging
@@ -17,6 +19,13 @@ from dontpay.domain.evidence.checked import SCREENSHOT
 from .models import EvidenceText
 
 logger = logging.getLogger(__name__)
+
+#: Evidence the worker may read for linking: sent to us, from a report whose author agreed.
+READABLE_FOR_LINKING = {
+    "shared": True,
+    "report__sent_at__isnull": False,
+    "report__link_consent_at__isnull": False,
+}
 
 
 @task()
@@ -33,6 +42,7 @@ def read_screenshot(evidence_id: int) -> None:
     item = (
         EvidenceItem.objects.select_related("report")
         .filter(pk=evidence_id, kind=SCREENSHOT, report__deleted_at__isnull=True)
+        .filter(**READABLE_FOR_LINKING)
         .first()
     )
     if item is None:
@@ -51,6 +61,13 @@ def read_screenshot(evidence_id: int) -> None:
             evidence=item, defaults={"text": seal_screenshot_text(item, text)}
         )
     scan_screenshot_texts(report)
+
+
+def read_shared_screenshots_later(report_id: int) -> None:
+    """Queue `read_screenshot` for each screenshot of the report that may be read for linking."""
+    shared = EvidenceItem.objects.filter(report_id=report_id, kind=SCREENSHOT)
+    for evidence_id in shared.filter(**READABLE_FOR_LINKING).values_list("pk", flat=True):
+        read_screenshot_later(evidence_id)
 
 
 def read_screenshot_later(evidence_id: int) -> None:

@@ -90,7 +90,9 @@ def cluster_graph(explanation: ClusterExplanation, case_links: bool) -> dict[str
             "id": f"r{report.id}",
             "label": report.reference,
             "kind": "report",
-            "href": reverse("cases:case", args=[report.reference]) if case_links else "",
+            "href": reverse("cases:case", args=[report.reference])
+            if case_links and report.has_case
+            else "",
         }
         for report in explanation.reports
     ]
@@ -111,8 +113,14 @@ def cluster_page(request: HttpRequest, cluster_id: int) -> HttpResponse:
     case_links = role_may(_role(request), "cases.view")
     others = {link.link.report_id for link in explanation.fuzzy_links}
     references = {
-        **dict(Report.objects.filter(id__in=others).values_list("id", "reference")),
+        **{other.pk: other.staff_label for other in Report.objects.filter(id__in=others)},
         **{report.id: report.reference for report in explanation.reports},
+    }
+    with_case = {
+        *Report.objects.filter(id__in=others, sent_at__isnull=False).values_list(
+            "reference", flat=True
+        ),
+        *(report.reference for report in explanation.reports if report.has_case),
     }
     graph = cluster_graph(explanation, case_links)
     return render(
@@ -122,6 +130,7 @@ def cluster_page(request: HttpRequest, cluster_id: int) -> HttpResponse:
             "cluster": explanation,
             "graph": graph,
             "references": references,
+            "with_case": with_case,
             "case_links": case_links,
             "may_export": role_may(_role(request), "intel.export"),
             "type_names": TYPE_NAMES,

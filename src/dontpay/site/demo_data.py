@@ -6,6 +6,7 @@ refuses to run in production mode.
 
 import base64
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from PIL import Image, ImageDraw
 from dontpay.accounts.enrolment import create_staff
 from dontpay.accounts.roles import ROLES
 from dontpay.cases.evidence import add_evidence
-from dontpay.cases.models import Case
-from dontpay.cases.reports import add_item, create_report, save_section
+from dontpay.cases.models import Case, Report
+from dontpay.cases.reports import NewReport, add_item, create_report, save_section
+from dontpay.cases.sharing import consent_to_linking, send_report
 from dontpay.cases.statistics import import_cases
-from dontpay.domain.reports import section
+from dontpay.cases.vault import holding_owner_key
+from dontpay.domain.reports import SECTIONS, section
 
 #: The published West Midlands Police figures as 29 records (kept with the tests, which check
 #: them); present in a source checkout, absent from an installed wheel.
@@ -65,21 +68,43 @@ def _screenshot(text: str) -> bytes:
 
 
 def demo_reports() -> None:
-    """Three invented reports of different urgency, once."""
+    """Three invented reports of different urgency, once, each sent by its author with every
+    section and file and with consent to link (as people who asked for help would)."""
     if Case.objects.filter(imported=False).exists():
         return
-    urgent = create_report("GB", under_18=True, answers={"self_harm": True, "images": "threatened"})
-    save_section(urgent.report, section("when"), {"threats_on": "2026-11-26"})
-    add_item(urgent.report, section("who"), {"platform": "snapchat", "username": "jess.x.2009"})
-    add_evidence(urgent.report, "threat.png", _screenshot("Send 100 GBP in gift cards tonight"))
-    paid = create_report("GB", under_18=False, answers={"paid": True, "images": "shared"})
-    add_item(paid.report, section("payments"), {"amount": "250", "currency": "GBP"})
-    add_item(
-        paid.report,
-        section("payment-details"),
-        {"kind": "crypto-wallet", "value": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"},
+
+    def urgent_record(report: Report) -> None:
+        save_section(report, section("when"), {"threats_on": "2026-11-26"})
+        add_item(report, section("who"), {"platform": "snapchat", "username": "jess.x.2009"})
+        add_evidence(report, "threat.png", _screenshot("Send 100 GBP in gift cards tonight"))
+
+    def paid_record(report: Report) -> None:
+        add_item(report, section("payments"), {"amount": "250", "currency": "GBP"})
+        add_item(
+            report,
+            section("payment-details"),
+            {"kind": "crypto-wallet", "value": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"},
+        )
+
+    _sent_by_its_author(
+        create_report("GB", under_18=True, answers={"self_harm": True, "images": "threatened"}),
+        urgent_record,
     )
-    create_report("US", under_18=False)
+    _sent_by_its_author(
+        create_report("GB", under_18=False, answers={"paid": True, "images": "shared"}),
+        paid_record,
+    )
+    _sent_by_its_author(create_report("US", under_18=False), lambda report: None)
+
+
+def _sent_by_its_author(created: NewReport, fill: Callable[[Report], None]) -> None:
+    with holding_owner_key(created.report.pk, created.key):
+        fill(created.report)
+        report = created.report
+        send_report(
+            report, {s.slug for s in SECTIONS}, report.evidence.values_list("pk", flat=True)
+        )
+        consent_to_linking(report)
 
 
 def demo_statistics() -> None:

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "dontpay.help.context_processors.crisis_support",
+                "dontpay.help.context_processors.record_timeout",
             ],
         },
     },
@@ -193,6 +194,16 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 50
 
 #: Where "Exit this page" sends the person: a busy, ordinary site that looks innocent on screen.
 DONTPAY_EXIT_URL = os.environ.get("DONTPAY_EXIT_URL", "https://www.bbc.co.uk/weather")
+
+#: Who a person sends their record to, as the "Send to …" page names it.
+DONTPAY_ORGANISATION_NAME = os.environ.get("DONTPAY_ORGANISATION_NAME", "the helpline")
+#: What the organisation does with a record it is sent, in the organisation's own words; shown
+#: on the "Send" page beside what the product itself guarantees.
+DONTPAY_ORGANISATION_USE = os.environ.get(
+    "DONTPAY_ORGANISATION_USE",
+    "A caseworker reads what you send, to understand what is happening to you and to decide "
+    "with you what to do next, such as helping you report it to the police.",
+)
 
 #: The guidance pack shown before the person says where they are.
 DONTPAY_DEFAULT_JURISDICTION = os.environ.get("DONTPAY_DEFAULT_JURISDICTION", "GB")

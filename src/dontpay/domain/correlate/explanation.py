@@ -35,6 +35,8 @@ class ClusterReport:
     reference: str
     created_at: datetime
     jurisdiction: str
+    #: Whether the report was sent, so staff have a case to open; otherwise it is only linked.
+    has_case: bool = True
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .envelope import (
     wrap_data_key,
 )
 from .keys import InvalidMasterKey, OrganisationKeys, load_organisation_keys
+from .owner_key import WrongPassphrase, unwrap_for_owner, wrap_for_owner
 from .report_pack import (
     InvalidPackMember,
     PackVerification,
@@ -44,6 +45,7 @@ __all__ = [
     "PackVerification",
     "SealedBlob",
     "Vault",
+    "WrongPassphrase",
     "build_pack",
     "decrypt",
     "encrypt",
@@ -54,8 +56,10 @@ __all__ = [
     "next_event",
     "sign_head",
     "unwrap_data_key",
+    "unwrap_for_owner",
     "verify_chain",
     "verify_head",
     "verify_pack",
     "wrap_data_key",
+    "wrap_for_owner",
 ]

@@ -25,6 +25,8 @@ EVENT_KINDS = (
     "viewed",
     "exported",
     "deleted",
+    "sent",
+    "withdrawn",
 )
 GENESIS_HASH = "0" * 64
 _FIELDS = ("sequence", "kind", "at", "actor", "detail", "previous_hash", "hash")

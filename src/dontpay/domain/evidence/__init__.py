@@ -2,6 +2,7 @@
 
 from .checked import CheckedEvidence
 from .errors import (
+    CameraPhoto,
     DamagedFile,
     EvidenceRejected,
     EvidenceTooLarge,
@@ -12,9 +13,10 @@ from .errors import (
 from .files import check_evidence
 from .limits import EvidenceLimits
 from .names import safe_file_name
-from .thumbnails import make_thumbnail
+from .thumbnails import blurred_preview, make_thumbnail
 
 __all__ = [
+    "CameraPhoto",
     "CheckedEvidence",
     "DamagedFile",
     "EvidenceLimits",
@@ -23,6 +25,7 @@ __all__ = [
     "ImageTooLarge",
     "NotAScreenshot",
     "UnsupportedType",
+    "blurred_preview",
     "check_evidence",
     "make_thumbnail",
     "safe_file_name",

@@ -51,3 +51,13 @@ class NotAScreenshot(EvidenceRejected):
         "For your safety we only accept screenshots of messages and profiles here. "
         "Please do not upload any image of yourself."
     )
+
+
+class CameraPhoto(NotAScreenshot):
+    """An image whose metadata says a camera took it, where only screenshots are accepted."""
+
+    default_reason = (
+        "This looks like a photo taken with a camera, not a screenshot, so we have not kept it. "
+        "For your safety we only accept screenshots of messages and profiles here: "
+        "please do not upload any photo of yourself."
+    )

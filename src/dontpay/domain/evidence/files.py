@@ -32,13 +32,14 @@ def check_evidence(
 
     ``already_stored_bytes`` is what the report already holds, for its total limit.
     ``screenshots_only`` is for under-18s, who must only ever send screenshots of messages and
-    profiles: anything that is not an image is refused with `NotAScreenshot`.
+    profiles: anything that is not an image is refused with `NotAScreenshot`, and an image
+    that a camera took with `CameraPhoto`.
     """
     _check_size(len(data), limits, already_stored_bytes)
     if not data:
         raise DamagedFile("This file is empty.")
     if looks_like_image(data):
-        return check_image(data, limits)
+        return check_image(data, limits, screenshots_only=screenshots_only)
     if screenshots_only:
         raise NotAScreenshot()
     if looks_like_pdf(data):

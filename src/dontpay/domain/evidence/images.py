@@ -13,7 +13,7 @@ from PIL import Image, ImageFile, ImageOps
 from pillow_heif import register_heif_opener
 
 from .checked import SCREENSHOT, CheckedEvidence
-from .errors import DamagedFile, ImageTooLarge
+from .errors import CameraPhoto, DamagedFile, ImageTooLarge
 from .limits import EvidenceLimits
 
 register_heif_opener()
@@ -35,6 +35,11 @@ _PLUGINS = ("PNG", "JPEG", "WEBP", "HEIF")
 #: EXIF orientations that turn the image a quarter, so width and height swap when shown.
 _QUARTER_TURNS = {5, 6, 7, 8}
 _EXIF_ORIENTATION = 0x0112
+#: EXIF tags that only a camera writes: Make and Model (IFD0); in the Exif IFD, exposure time,
+#: f-number, ISO, the time the shutter opened, focal length, lens make and lens model.
+_CAMERA_TAGS = (0x010F, 0x0110)
+_EXIF_IFD = 0x8769
+_EXPOSURE_TAGS = (0x829A, 0x829D, 0x8827, 0x9003, 0x920A, 0xA433, 0xA434)
 _DAMAGED = "This image is damaged or incomplete, so we cannot open it."
 
 
@@ -47,9 +52,17 @@ def looks_like_image(data: bytes) -> bool:
     )
 
 
-def check_image(data: bytes, limits: EvidenceLimits) -> CheckedEvidence:
-    """Check a screenshot's size from its header, then decode every pixel of it."""
+def check_image(
+    data: bytes, limits: EvidenceLimits, *, screenshots_only: bool = False
+) -> CheckedEvidence:
+    """Check a screenshot's size from its header, then decode every pixel of it.
+
+    With `screenshots_only`, an image whose metadata says a camera took it is refused with
+    `CameraPhoto`: screenshots carry no camera make, model or exposure.
+    """
     with open_image(data, limits) as image:
+        if screenshots_only and taken_by_camera(image):
+            raise CameraPhoto()
         decode(image)
         media_type, extension = _FORMATS[str(image.format)]
         width, height = image.size
@@ -89,6 +102,17 @@ def decode(image: ImageFile.ImageFile) -> None:
         raise ImageTooLarge() from error
     except Exception as error:  # Decoders raise OSError, SyntaxError, struct.error, zlib.error…
         raise DamagedFile(_DAMAGED) from error
+
+
+def taken_by_camera(image: Image.Image) -> bool:
+    """Whether the image's EXIF names a camera or records an exposure, as photos from a camera
+    or a phone's camera app do. Unreadable EXIF counts as a camera: it cannot show otherwise."""
+    try:
+        exif = image.getexif()
+        details = exif.get_ifd(_EXIF_IFD)
+    except Exception:  # Hostile EXIF raises many types; refusing is the safe reading of it.
+        return True
+    return any(tag in exif for tag in _CAMERA_TAGS) or any(tag in details for tag in _EXPOSURE_TAGS)
 
 
 def upright(image: Image.Image) -> Image.Image:

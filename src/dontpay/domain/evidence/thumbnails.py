@@ -6,7 +6,7 @@ so it is drawn onto a new, empty image before it is saved.
 
 from io import BytesIO
 
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from .errors import DamagedFile
 from .images import decode, open_image, upright
@@ -51,3 +51,16 @@ def _on_white(image: Image.Image) -> Image.Image:
     else:
         canvas.paste(image.convert("RGB"))
     return canvas
+
+
+def blurred_preview(thumbnail: bytes) -> bytes:
+    """A thumbnail blurred past recognition, for staff looking at a child's record: shrunk to
+    a 12-pixel side and blown up again, so no detail survives for anyone to undo."""
+    with Image.open(BytesIO(thumbnail), formats=("JPEG",)) as image:
+        size = image.size
+        tiny = image.convert("RGB")
+        tiny.thumbnail((12, 12))
+        blurred = tiny.resize(size, Image.Resampling.BILINEAR).filter(ImageFilter.BoxBlur(8))
+    out = BytesIO()
+    blurred.save(out, "JPEG", quality=_QUALITY)
+    return out.getvalue()

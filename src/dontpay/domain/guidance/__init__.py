@@ -11,7 +11,7 @@ from .pack import (
     available_jurisdictions,
     load_pack,
 )
-from .plan import Plan, Step, Urgency, build_plan
+from .plan import Plan, Step, Urgency, build_plan, may_hash_on_device
 from .serialise import plan_as_dict
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "available_jurisdictions",
     "build_plan",
     "load_pack",
+    "may_hash_on_device",
     "parse_answers",
     "plan_as_dict",
 ]

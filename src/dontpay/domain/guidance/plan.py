@@ -164,6 +164,13 @@ RULES: dict[str, Rule] = {
 }
 
 
+def may_hash_on_device(answers: Answers) -> bool:
+    """Whether the plan may offer to fingerprint the person's images on their device. Never to
+    a child: images of under-18s go to Report Remove and Take It Down, which are built for them
+    (the "child" wording of stop-the-spread says so). An unknown age is asked again there."""
+    return answers.under_18 is not True
+
+
 def build_plan(answers: Answers) -> Plan:
     """The ordered action plan for these answers, in the words of their jurisdiction's pack."""
     pack = load_pack(answers.jurisdiction)

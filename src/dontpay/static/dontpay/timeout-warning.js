@@ -1,0 +1,64 @@
+// The GOV.UK timeout warning for an open record. Progressive enhancement: without it, the
+// record still closes after the idle time, and what was typed into a section is kept by the
+// server and given back after the passphrase.
+//
+// Two minutes before the record closes, a modal dialog says so and offers to keep it open
+// (a POST to the keep-open address, which counts as activity) or to close it now. If nobody
+// answers, the page sends its form once the record has closed, so the server keeps what was
+// typed, or else leaves for the sign-in page, so the record is no longer on the screen.
+const dialog = document.querySelector("dialog[data-dp-timeout]");
+if (dialog && typeof dialog.showModal === "function") {
+  const idle = Number(dialog.dataset.idleSeconds) * 1000;
+  const warning = Number(dialog.dataset.warningSeconds) * 1000;
+  const countdown = dialog.querySelector("[data-dp-countdown]");
+  const stay = dialog.querySelector("form[data-dp-stay]");
+  let warnTimer, closeTimer, tick;
+
+  const minutesLeft = (ms) => {
+    const seconds = Math.max(0, Math.ceil(ms / 1000));
+    if (seconds > 60) return `${Math.ceil(seconds / 60)} minutes`;
+    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  };
+
+  const closeRecordPage = () => {
+    const draft = document.querySelector("form[data-dp-draft]");
+    if (draft) {
+      draft.submit();
+    } else {
+      window.location.assign(dialog.dataset.closedUrl);
+    }
+  };
+
+  const start = () => {
+    clearTimeout(warnTimer);
+    clearTimeout(closeTimer);
+    clearInterval(tick);
+    const endsAt = Date.now() + idle;
+    warnTimer = setTimeout(() => {
+      countdown.textContent = minutesLeft(endsAt - Date.now());
+      tick = setInterval(() => {
+        countdown.textContent = minutesLeft(endsAt - Date.now());
+      }, 1000);
+      dialog.showModal();
+    }, idle - warning);
+    // A few seconds after the server's own limit, so the server has closed it by then.
+    closeTimer = setTimeout(closeRecordPage, idle + 5000);
+  };
+
+  stay.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const response = await fetch(stay.action, {
+      method: "POST",
+      body: new FormData(stay),
+      credentials: "same-origin",
+    });
+    if (response.ok) {
+      dialog.close();
+      start();
+    } else {
+      window.location.assign(dialog.dataset.closedUrl);
+    }
+  });
+  dialog.addEventListener("cancel", (event) => event.preventDefault());
+  start();
+}
