@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_old_attempts_are_forgotten_and_recent_ones_kept() -> None:
     for model, field in ((PassphraseAttempt, "reference"), (PinAttempt, "case_number")):
         old = model.objects.create(**{field: "OLD", "client": "c"})
-        model.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(hours=1))
+        model.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=2))
         model.objects.create(**{field: "NEW", "client": "c"})
     tidy_up()
     assert list(PassphraseAttempt.objects.values_list("reference", flat=True)) == ["NEW"]

@@ -17,10 +17,11 @@ from ..cases.factories import screenshot
 pytestmark = pytest.mark.django_db
 
 
-def run(*args: str) -> tuple[str, str, int]:
+def run(*args: str, stdin: str | None = None) -> tuple[str, str, int]:
     out, err = io.StringIO(), io.StringIO()
+    given = {} if stdin is None else {"stdin": io.StringIO(stdin)}
     try:
-        call_command(*args, stdout=out, stderr=err)
+        call_command(*args, stdout=out, stderr=err, **given)
         code = 0
     except SystemExit as stop:
         code = int(stop.code or 0)
@@ -60,7 +61,16 @@ def test_report_new_then_pack_then_verify(tmp_path: Path) -> None:
     report = Report.objects.get(reference=created["reference"])
     assert report.evidence.count() == 1
     pack = tmp_path / "out.zip"
-    out, _, code = run("report", "pack", created["reference"], "-o", str(pack))
+    assert run("report", "pack", created["reference"], "-o", str(pack))[2] == 2  # private
+    out, _, code = run(
+        "report",
+        "pack",
+        created["reference"],
+        "-o",
+        str(pack),
+        "--passphrase-stdin",
+        stdin=created["passphrase"] + "\n",
+    )
     assert code == 0
     result = verify_pack_file(pack)
     assert (result.returncode, result.stdout) == (0, "valid: 4 items\n"), result.stderr
@@ -74,7 +84,15 @@ def test_report_new_then_pack_then_verify(tmp_path: Path) -> None:
 def test_pack_verify_names_the_first_discrepancy(tmp_path: Path) -> None:
     created = json.loads(run("report", "new", report_file(tmp_path, {}), "--json")[0])
     pack = tmp_path / "out.zip"
-    run("report", "pack", created["reference"], "-o", str(pack))
+    run(
+        "report",
+        "pack",
+        created["reference"],
+        "-o",
+        str(pack),
+        "--passphrase-stdin",
+        stdin=created["passphrase"],
+    )
     tampered = tmp_path / "tampered.zip"
     with zipfile.ZipFile(pack) as source, zipfile.ZipFile(tampered, "w") as target:
         for info in source.infolist():

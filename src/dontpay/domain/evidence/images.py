@@ -61,9 +61,9 @@ def check_image(
     `CameraPhoto`: screenshots carry no camera make, model or exposure.
     """
     with open_image(data, limits) as image:
+        decode(image)
         if screenshots_only and taken_by_camera(image):
             raise CameraPhoto()
-        decode(image)
         media_type, extension = _FORMATS[str(image.format)]
         width, height = image.size
         if _orientation(image) in _QUARTER_TURNS:

@@ -1,6 +1,12 @@
-"""`dontpay report new FILE.json [--evidence PATH…]` and `dontpay report pack REF -o OUT.zip`."""
+"""`dontpay report new FILE.json [--evidence PATH…]` and `dontpay report pack REF -o OUT.zip`.
+
+A record is private until its author sends it, so its pack needs its passphrase (read from
+standard input with `--passphrase-stdin`, never from the command line, where other users could
+see it); a sent record's pack without the passphrase holds only what its author sent.
+"""
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,15 +15,21 @@ from django.core.management.base import CommandParser
 from dontpay.cases.evidence import add_evidence
 from dontpay.cases.models import Report
 from dontpay.cases.pack import report_pack
-from dontpay.cases.reports import add_item, create_report, save_section
+from dontpay.cases.reports import add_item, create_report, open_report, save_section
+from dontpay.cases.throttle import TooManyAttempts
+from dontpay.cases.vault import holding_owner_key
 from dontpay.domain.evidence import EvidenceRejected
 from dontpay.domain.guidance import available_jurisdictions
 from dontpay.domain.reports import SECTIONS, InvalidRecord, normalise_reference, section
 from dontpay.site.commands import BadInput, ProductCommand
 
+#: Guessing from the command line counts as one client.
+CLI_CLIENT = "cli"
+
 
 class Command(ProductCommand):
     help = "Create a report from JSON (with evidence files), or write a report's pack."
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
@@ -28,6 +40,11 @@ class Command(ProductCommand):
         pack = actions.add_parser("pack", help="write a report's signed pack")
         pack.add_argument("reference")
         pack.add_argument("-o", "--output", required=True, metavar="OUT.zip")
+        pack.add_argument(
+            "--passphrase-stdin",
+            action="store_true",
+            help="read the record's passphrase from standard input: the whole record is packed",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "new":
@@ -48,7 +65,19 @@ class Command(ProductCommand):
             raise BadInput(f"under_18: {under_18!r} is not true, false or null")
         evidence = [(Path(p).name, _read_file(p)) for p in options["evidence"]]
         created = create_report(jurisdiction=jurisdiction or "", under_18=under_18, actor="command")
-        report = created.report
+        with holding_owner_key(created.report.pk, created.key):
+            self._fill(created.report, data, evidence)
+        result = {"reference": created.report.reference, "passphrase": created.passphrase}
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            self.stdout.write(
+                f"reference: {result['reference']}\npassphrase: {result['passphrase']}"
+            )
+
+    def _fill(
+        self, report: Report, data: dict[str, Any], evidence: list[tuple[str, bytes]]
+    ) -> None:
         try:
             _fill_record(report, data.get("record", {}))
             for name, content in evidence:
@@ -59,20 +88,31 @@ class Command(ProductCommand):
         except BadInput:
             report.delete()
             raise
-        result = {"reference": report.reference, "passphrase": created.passphrase}
-        if options["json"]:
-            self.stdout.write(json.dumps(result))
-        else:
-            self.stdout.write(
-                f"reference: {result['reference']}\npassphrase: {result['passphrase']}"
-            )
 
     def _pack(self, options: dict[str, Any]) -> None:
         reference = normalise_reference(options["reference"])
         report = Report.objects.filter(reference=reference, deleted_at__isnull=True).first()
         if report is None:
             raise BadInput(f"reference: no report {options['reference']!r}")
-        Path(options["output"]).write_bytes(report_pack(report, actor="command"))
+        if not options["passphrase_stdin"]:
+            if not report.is_sent:
+                raise BadInput(
+                    "this record is private: give its passphrase on standard input "
+                    "with --passphrase-stdin"
+                )
+            pack = report_pack(report, actor="command", sent_only=True)
+        else:
+            passphrase = options.get("stdin", sys.stdin).readline().strip()
+            try:
+                opened = open_report(reference, passphrase, CLI_CLIENT)
+            except TooManyAttempts as wait:
+                message = f"too many wrong passphrases; try again in {wait.minutes} min"
+                raise BadInput(message) from None
+            if opened is None:
+                raise BadInput("passphrase: not the passphrase of this record")
+            with holding_owner_key(report.pk, opened.key):
+                pack = report_pack(report, actor="command")
+        Path(options["output"]).write_bytes(pack)
         self.stdout.write(f"wrote {options['output']}")
 
 
