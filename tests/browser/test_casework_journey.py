@@ -12,11 +12,12 @@ from pypdf import PdfReader
 
 from dontpay.accounts.enrolment import create_staff
 from dontpay.cases.evidence import add_evidence
-from dontpay.cases.reports import add_item, create_report
+from dontpay.cases.models import Report
+from dontpay.cases.reports import add_item
 from dontpay.domain.reports import section
 
 from ..accounts.staff import PASSWORD, current_code
-from ..cases.factories import screenshot
+from ..cases.factories import screenshot, sent_report
 from .test_report_journey import render_first_page
 
 #: An image has arrived and decoded (its width is known), however long the server took.
@@ -31,10 +32,13 @@ def test_caseworker_triages_records_an_outcome_and_exports(
     live_server,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    calm = create_report("GB", under_18=False).report
-    urgent = create_report("GB", under_18=True, answers={"self_harm": True}).report
-    add_item(urgent, section("who"), {"platform": "snapchat", "username": "jess.x"})
-    add_evidence(urgent, "threat.png", screenshot())
+    calm = sent_report("GB", under_18=False)
+
+    def urgent_record(report: Report) -> None:
+        add_item(report, section("who"), {"platform": "snapchat", "username": "jess.x"})
+        add_evidence(report, "threat.png", screenshot())
+
+    urgent = sent_report("GB", under_18=True, answers={"self_harm": True}, fill=urgent_record)
     call_command("import", "cases", str(FIXTURE))
     create_staff("casey", "caseworker", password=PASSWORD)
 

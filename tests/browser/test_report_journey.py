@@ -32,7 +32,10 @@ def test_record_leave_return_upload_and_download(
     page.get_by_role("button", name="Start a record").click()
     reference = page.get_by_test_id("reference").inner_text()
     passphrase = page.get_by_test_id("passphrase").inner_text()
-    page.get_by_role("link", name="I have written them down").click()
+    page.reload()  # a reload shows the same record and passphrase, never a second record
+    assert page.get_by_test_id("reference").inner_text() == reference
+    assert page.get_by_test_id("passphrase").inner_text() == passphrase
+    page.get_by_role("button", name="I have written them down").click()
 
     page.get_by_role("link", name="When it happened").click()
     page.get_by_label("When did the threats start?").fill("2026-11-02")
