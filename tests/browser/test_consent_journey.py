@@ -92,7 +92,8 @@ def test_a_record_is_private_until_sent_and_gone_from_staff_once_withdrawn(
         staff.goto(url)
         expect(staff.locator("body")).not_to_contain_text(reference)
     response = staff.goto(f"/staff/cases/{reference}/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
 
     person_context = browser.new_context(base_url=live_server.url, viewport=PHONE)
     person = open_again(person_context, reference, passphrase)
