@@ -183,8 +183,11 @@ def test_withdrawing_closes_the_case_and_takes_its_content_away() -> None:
         read_record(Report.objects.get(pk=report.pk))
     actions = AuditEvent.objects.values_list("action", "target")
     assert ("report.withdrawn", report.reference) in actions
-    # The person still has everything, privately.
+    # The person still has everything, privately, and can send it again.
     assert OWN_WORDS in person.get("/report/record/your-account/").text
+    person.post("/report/send/", {"sections": ["your-account"]})
+    assert Case.objects.get(reference=report.reference).status == Case.NEW
+    assert OWN_WORDS in caseworker.get(f"/staff/cases/{report.reference}/").text
 
 
 def test_only_consenting_records_link_and_taking_consent_back_unlinks() -> None:
@@ -283,6 +286,19 @@ def test_fingerprints_made_inside_a_record_are_kept_in_it_without_a_pin() -> Non
     assert submission.withdrawn
 
 
+def test_deleting_a_record_leaves_its_fingerprints_blocking_copies() -> None:
+    person = Client()
+    start_record(person)
+    person.post("/protect/", {"age": "adult"})
+    signals = json.dumps([{"type": "pdq", "value": secrets.token_hex(32), "quality": 90}])
+    person.post("/protect/choose/", {"signals": signals})
+    assert "stay in the bank" in person.get("/report/delete/").text
+    person.post("/report/delete/")
+    submission = Submission.objects.get()
+    assert not submission.withdrawn
+    assert submission.entries.filter(live=True).count() == 1
+
+
 def test_a_record_made_before_consent_existed_opens_and_moves_to_passphrase_wrapping() -> None:
     from django.contrib.auth.hashers import make_password
 
@@ -310,3 +326,26 @@ def test_a_record_made_before_consent_existed_opens_and_moves_to_passphrase_wrap
         "/report/sign-in/", {"reference": "DP-AAAA-BBBB", "passphrase": "K7QF-2MXA-93TD-PW4R"}
     )
     assert again["Location"] == "/report/record/"
+
+
+def test_a_file_added_after_sending_stays_private_until_it_is_ticked() -> None:
+    person = Client()
+    report, _ = start_record(person)
+    fill_record(person, names=("before.png",))
+    person.post(
+        "/report/send/", {"sections": ["who"], "items": [str(EvidenceItem.objects.get().pk)]}
+    )
+    later = SimpleUploadedFile("after.png", screenshot("after"))
+    person.post("/report/evidence/", {"files": [later]})
+    after = EvidenceItem.objects.get(shared=False)
+    caseworker = signed_in("caseworker")
+    case_url = f"/staff/cases/{report.reference}/"
+    assert "after.png" not in caseworker.get(case_url).text
+    assert caseworker.get(f"{case_url}evidence/{after.pk}/").status_code == 404
+    form = person.get("/report/send/").text
+    assert f'value="{after.pk}">' in form  # offered, not ticked
+    person.post(
+        "/report/send/",
+        {"sections": ["who"], "items": [str(i.pk) for i in EvidenceItem.objects.all()]},
+    )
+    assert "after.png" in caseworker.get(case_url).text

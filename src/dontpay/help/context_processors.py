@@ -20,9 +20,11 @@ def crisis_support(request: HttpRequest) -> dict[str, Any]:
     return {"crisis_contacts": pack.crisis_contacts}
 
 
-def record_timeout(request: HttpRequest) -> dict[str, Any]:
-    """When an open record closes for inactivity, for the timeout warning on record pages."""
+def record_pages(request: HttpRequest) -> dict[str, Any]:
+    """Who a record can be sent to, and when an open record closes for inactivity (for the
+    timeout warning on record pages)."""
     return {
+        "organisation": settings.DONTPAY_ORGANISATION_NAME,
         "idle_seconds": IDLE_SECONDS,
         "idle_minutes": IDLE_SECONDS // 60,
         "warning_seconds": WARNING_SECONDS,

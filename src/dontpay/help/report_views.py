@@ -5,7 +5,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -241,7 +240,6 @@ def report_overview(request: HttpRequest, report: Report) -> HttpResponse:
             "evidence_count": report.evidence.count(),
             "reported_before": payment_accounts_reported_before(report, record),
             "done": DONE_MESSAGES.get(request.GET.get("done", ""), ""),
-            "organisation": settings.DONTPAY_ORGANISATION_NAME,
             "submissions": report.submissions.order_by("submitted_at"),
             "may_hash": report.under_18 is False and not under_18_in_this_visit(request.session),
         },
@@ -402,6 +400,5 @@ def report_delete(request: HttpRequest, report: Report) -> HttpResponse:
         {
             "report": report,
             "live_hashes": live_hashes,
-            "organisation": settings.DONTPAY_ORGANISATION_NAME,
         },
     )

@@ -58,7 +58,6 @@ def report_send(request: HttpRequest, report: Report) -> HttpResponse:
             "report": report,
             "sections": [(s, s.slug in chosen_sections) for s in filled],
             "items": [(item, name, item.pk in chosen_items) for item, name in items],
-            "organisation": settings.DONTPAY_ORGANISATION_NAME,
             "organisation_use": settings.DONTPAY_ORGANISATION_USE,
             "error": error,
         },
@@ -78,7 +77,7 @@ def report_withdraw(request: HttpRequest, report: Report) -> HttpResponse:
     return render(
         request,
         "help/report/withdraw.html",
-        {"report": report, "organisation": settings.DONTPAY_ORGANISATION_NAME},
+        {"report": report},
     )
 
 

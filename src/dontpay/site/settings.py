@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "dontpay.help.context_processors.crisis_support",
-                "dontpay.help.context_processors.record_timeout",
+                "dontpay.help.context_processors.record_pages",
             ],
         },
     },
