@@ -349,3 +349,12 @@ def test_a_file_added_after_sending_stays_private_until_it_is_ticked() -> None:
         {"sections": ["who"], "items": [str(i.pk) for i in EvidenceItem.objects.all()]},
     )
     assert "after.png" in caseworker.get(case_url).text
+
+
+def test_an_earlier_under_18_answer_carries_through_the_visit() -> None:
+    child = Client()
+    child.post("/questions/where/", {"answer": "GB"})
+    child.post("/questions/age/", {"answer": "yes"})
+    report, _ = start_record(child, under_18="no")  # a later "no" does not undo it
+    assert report.under_18 is True
+    assert child.get("/protect/")["Location"] == "/protect/under-18/"

@@ -278,3 +278,23 @@ def test_deleting_the_report(client: Client) -> None:
     assert client.get("/report/record/")["Location"] == "/report/sign-in/"
     again = Client().post("/report/sign-in/", {"reference": reference, "passphrase": passphrase})
     assert again.status_code == 400
+
+
+def test_six_wrong_passphrases_from_one_device_never_stop_the_owner_on_another(
+    client: Client,
+) -> None:
+    reference, passphrase = start(client)
+    guesser = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = [
+        guesser.post(
+            "/report/sign-in/", {"reference": reference, "passphrase": "WRONG"}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert statuses == [400] * 5 + [429]
+    waiting = guesser.post("/report/sign-in/", {"reference": reference, "passphrase": passphrase})
+    assert waiting.status_code == 429
+    assert "wait 1 minute" in waiting.text
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    opened = owner.post("/report/sign-in/", {"reference": reference, "passphrase": passphrase})
+    assert opened["Location"] == "/report/record/"
