@@ -6,7 +6,6 @@ refuses to run in production mode.
 
 import base64
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +18,10 @@ from dontpay.accounts.enrolment import create_staff
 from dontpay.accounts.roles import ROLES
 from dontpay.cases.evidence import add_evidence
 from dontpay.cases.models import Case, Report
-from dontpay.cases.reports import NewReport, add_item, create_report, save_section
-from dontpay.cases.sharing import consent_to_linking, send_report
+from dontpay.cases.reports import add_item, create_report, save_section
 from dontpay.cases.statistics import import_cases
-from dontpay.cases.vault import holding_owner_key
-from dontpay.domain.reports import SECTIONS, section
+from dontpay.domain.reports import section
+from dontpay.site.demo_rings import demo_rings, sent_with_consent
 
 #: The published West Midlands Police figures as 29 records (kept with the tests, which check
 #: them); present in a source checkout, absent from an installed wheel.
@@ -68,8 +66,9 @@ def _screenshot(text: str) -> bytes:
 
 
 def demo_reports() -> None:
-    """Three invented reports of different urgency, once, each sent by its author with every
-    section and file and with consent to link (as people who asked for help would)."""
+    """Three invented reports of different urgency and the four rings of `demo_rings`, once,
+    each sent by its author with every section and file and with consent to link (as people
+    who asked for help would)."""
     if Case.objects.filter(imported=False).exists():
         return
 
@@ -86,25 +85,16 @@ def demo_reports() -> None:
             {"kind": "crypto-wallet", "value": "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"},
         )
 
-    _sent_by_its_author(
+    sent_with_consent(
         create_report("GB", under_18=True, answers={"self_harm": True, "images": "threatened"}),
         urgent_record,
     )
-    _sent_by_its_author(
+    sent_with_consent(
         create_report("GB", under_18=False, answers={"paid": True, "images": "shared"}),
         paid_record,
     )
-    _sent_by_its_author(create_report("US", under_18=False), lambda report: None)
-
-
-def _sent_by_its_author(created: NewReport, fill: Callable[[Report], None]) -> None:
-    with holding_owner_key(created.report.pk, created.key):
-        fill(created.report)
-        report = created.report
-        send_report(
-            report, {s.slug for s in SECTIONS}, report.evidence.values_list("pk", flat=True)
-        )
-        consent_to_linking(report)
+    sent_with_consent(create_report("US", under_18=False), lambda report: None)
+    demo_rings()
 
 
 def demo_statistics() -> None:
