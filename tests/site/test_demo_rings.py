@@ -32,7 +32,14 @@ def test_the_demo_rings_link_into_clusters_an_analyst_sees_first() -> None:
         for found in find_indicators(value, region="US"):
             assert not is_warninglisted(found), value
     photographed = ProfilePhoto.objects.values_list("report_id", flat=True).first()
-    assert any(link.kind == "profile-photo" for link in fuzzy_links(photographed))
+    assert photographed is not None
+    clusters = dict(ClusterMembership.objects.values_list("report_id", "cluster"))
+    across = [
+        link
+        for link in fuzzy_links(photographed)
+        if link.kind == "profile-photo" and clusters[link.report_id] != clusters[photographed]
+    ]
+    assert across, "the demo shows a possible link between two clusters"
 
     page = signed_in("analyst").get("/staff/intel/").text
     assert f"{len(sizes)} clusters," in page

@@ -92,12 +92,15 @@ RINGS = (
 def demo_rings() -> int:
     """Create the rings' reports; how many were made."""
     made = 0
+    photos = [_profile_photo(ring) for ring in RINGS]
     for number, ring in enumerate(RINGS):
         wallets = [_wallet(ring, n) for n in range(2)]
-        photo = _profile_photo(ring)
         for member in range(REPORTS_PER_RING):
             created = create_report("GB" if member % 3 else "US", under_18=member % 4 == 0)
-            fill = _record_filler(ring, member, wallets, photo)
+            # One victim of the last ring met the first ring's stolen photo: a possible link
+            # between two clusters, for the analyst to judge (photos are never merged).
+            crossed = number == len(RINGS) - 1 and member == REPORTS_PER_RING - 2
+            fill = _record_filler(ring, member, wallets, photos[0 if crossed else number])
             sent_with_consent(created, fill)
             # Spread the reports over the last months, ring by ring, as real reports arrive.
             days = 7 * (number + 1) + 3 * member
