@@ -22,9 +22,9 @@ def test_the_demo_rings_link_into_clusters_an_analyst_sees_first() -> None:
     rings = Report.objects.filter(sent_at__isnull=False, link_consent_at__isnull=False)
     assert rings.count() >= len(RINGS) * REPORTS_PER_RING
     sizes = sorted(
-        ClusterMembership.objects.values("cluster").annotate(n=Count("report")).values_list(
-            "n", flat=True
-        ),
+        ClusterMembership.objects.values("cluster")
+        .annotate(n=Count("report"))
+        .values_list("n", flat=True),
         reverse=True,
     )
     assert len([size for size in sizes if size >= REPORTS_PER_RING]) >= len(RINGS), sizes
