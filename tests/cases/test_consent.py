@@ -358,3 +358,25 @@ def test_an_earlier_under_18_answer_carries_through_the_visit() -> None:
     report, _ = start_record(child, under_18="no")  # a later "no" does not undo it
     assert report.under_18 is True
     assert child.get("/protect/")["Location"] == "/protect/under-18/"
+
+
+def test_the_queue_shows_when_each_record_was_sent_and_last_active_and_filters_by_them() -> None:
+    person = Client()
+    report, _ = start_record(person)
+    fill_record(person, names=("a.png",))
+    person.post("/report/send/", {"sections": ["who"]})
+    Report.objects.filter(pk=report.pk).update(
+        sent_at="2026-10-01T10:00:00Z", updated_at="2026-10-02T10:00:00Z"
+    )
+    caseworker = signed_in("caseworker")
+    page = caseworker.get("/staff/").text
+    assert "1 Oct 2026" in page
+    assert "2 Oct 2026" in page
+    assert report.reference in caseworker.get("/staff/", {"sent_since": "2026-09-30"}).text
+    assert report.reference not in caseworker.get("/staff/", {"sent_since": "2026-10-02"}).text
+    assert report.reference in caseworker.get("/staff/", {"active_since": "2026-10-02"}).text
+    caseworker.post(f"/staff/cases/{report.reference}/notes/", {"text": "Called back"})
+    assert report.reference in caseworker.get("/staff/", {"active_since": "2026-11-30"}).text
+    bad = caseworker.get("/staff/", {"sent_since": "2026-02-30"})
+    assert bad.status_code == 400
+    assert 'href="#sent_since">Sent on or after must be a real date' in bad.text

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Case as When_
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import F, IntegerField, Max, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from .models import Case, Report
@@ -64,10 +65,12 @@ def triage_queue(**filters: Any) -> QuerySet[Case]:
         (When_(c, default=Value(0), output_field=IntegerField()) for c in conditions[1:]),
         start=When_(conditions[0], default=Value(0), output_field=IntegerField()),
     )
+    last_note = Coalesce(Max("notes__at"), F("report__updated_at"))
     return (
         Case.objects.filter(imported=False, report__sent_at__isnull=False)
+        .select_related("report", "assignee")
+        .annotate(risk=score, last_activity=Greatest("report__updated_at", last_note))
         .filter(**filters)
-        .annotate(risk=score)
         .order_by("-risk", "created_at")
     )
 

@@ -1,6 +1,8 @@
 """Casework for staff: the triage queue and the case page. Every view of a case or its
 evidence, every download and every change writes an audit event."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,10 +22,17 @@ from .models import Case, CaseNote, EvidenceItem
 from .pack import report_pack
 from .reports import read_record
 
+#: The queue's date filters: the query parameter, its label, and the field it bounds.
+QUEUE_DATES = (
+    ("sent_since", "Sent on or after", "report__sent_at"),
+    ("active_since", "Active on or after", "last_activity"),
+)
+
 
 @requires("cases.view")
 def queue(request: HttpRequest) -> HttpResponse:
-    """Open cases, most at risk first; filter by status or by risk flag."""
+    """Open cases, most at risk first; filter by status, risk flag, when the record was sent
+    and when it was last active (the person's edits or staff notes)."""
     filters: dict[str, object] = {}
     status = request.GET.get("status", "")
     if status in dict(Case.STATUSES):
@@ -35,12 +44,30 @@ def queue(request: HttpRequest) -> HttpResponse:
         filters[flag] = True
     if request.GET.get("mine"):
         filters["assignee"] = request.user
+    errors: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    for name, label, field in QUEUE_DATES:
+        dates[name] = request.GET.get(name, "").strip()
+        if not dates[name]:
+            continue
+        try:
+            filters[f"{field}__date__gte"] = date.fromisoformat(dates[name])
+        except ValueError:
+            errors[name] = f"{label} must be a real date, like 2026-11-30"
     cases = [(case, deadline_soon(case)) for case in triage_queue(**filters)[:200]]
     audit(request, "queue.viewed", "triage queue", cases=len(cases))
     return render(
         request,
         "cases/staff/queue.html",
-        {"cases": cases, "statuses": Case.STATUSES, "status": status, "flag": flag},
+        {
+            "cases": cases,
+            "statuses": Case.STATUSES,
+            "status": status,
+            "flag": flag,
+            "dates": dates,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
     )
 
 
