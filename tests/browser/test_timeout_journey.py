@@ -31,6 +31,7 @@ def test_the_warning_comes_two_minutes_before_and_keeps_the_record_open(page: Pa
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Your record will close soon")
     expect(dialog).to_contain_text(" 2 minutes")
+    expect(dialog.get_by_role("button", name="Exit this page")).to_have_attribute("href", "/exit/")
     if SHOTS.is_dir():
         page.screenshot(path=str(SHOTS / "timeout-warning-390.png"))
     with page.expect_response("**/report/keep-open/") as kept:
