@@ -59,7 +59,7 @@ def test_typing_lost_to_the_idle_timeout_comes_back_after_the_passphrase(client:
     typed = {"text": "He said he would send it to my mum at 9pm", "action": "continue"}
     response = client.post("/report/record/your-account/", typed)
     assert response["Location"] == "/report/sign-in/?closed=kept"
-    assert "kept on this device" in client.get(response["Location"]).content.decode()
+    assert "only this browser can get it back" in client.get(response["Location"]).content.decode()
     assert typed["text"] not in str(dict(client.session))  # sealed, not in clear
     back = client.post("/report/sign-in/", {"reference": reference, "passphrase": passphrase})
     assert back["Location"] == "/report/record/your-account/"
