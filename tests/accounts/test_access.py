@@ -206,7 +206,10 @@ def test_the_pack_of_a_deleted_report_is_gone() -> None:
     delete_report(Report.objects.get(reference=reference))
     client = signed_in("caseworker")
     assert client.post(f"/staff/cases/{reference}/pack/").status_code == 404
-    assert client.get(f"/staff/cases/{reference}/").status_code == 200
+    page = client.get(f"/staff/cases/{reference}/")
+    assert page.status_code == 200
+    assert "Its record and files have been destroyed" in page.text
+    assert "threat.png" not in page.text
     assert not AuditEvent.objects.filter(action="pack.exported").exists()
 
 

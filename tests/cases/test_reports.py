@@ -11,6 +11,7 @@ from dontpay.cases.models import PassphraseAttempt, Report
 from dontpay.cases.reports import (
     PASSPHRASE_GUESSES,
     add_item,
+    client_fingerprint,
     create_report,
     delete_report,
     open_report,
@@ -145,3 +146,10 @@ def test_deleting_leaves_no_trace_of_what_was_in_the_report() -> None:
     assert item.sha256 not in str(details)
     assert "payments" not in str(details)
     assert (report.passphrase_hash, report.jurisdiction, report.under_18) == ("", "", None)
+
+
+def test_an_ipv6_client_counts_as_its_whole_block() -> None:
+    same = client_fingerprint("2001:db8:1:2::1")
+    assert client_fingerprint("2001:db8:1:2:ffff::9") == same
+    assert client_fingerprint("2001:db8:1:3::1") != same
+    assert client_fingerprint("203.0.113.9") != client_fingerprint("203.0.113.10")

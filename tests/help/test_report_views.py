@@ -88,12 +88,17 @@ def test_starting_needs_an_age_answer(client: Client) -> None:
     assert Report.objects.count() == 0
 
 
-def test_an_open_record_closes_after_20_idle_minutes(client: Client) -> None:
-    start(client)
+def test_an_open_record_closes_after_20_idle_minutes_and_keeps_what_was_saved(
+    client: Client,
+) -> None:
+    reference, passphrase = start(client)
+    client.post("/report/record/who/", {"username": "@kept.after.idle", "action": "continue"})
     session = client.session
     session["report_seen"] -= 21 * 60
     session.save()
     assert client.get("/report/record/")["Location"] == "/report/sign-in/?closed=idle"
+    client.post("/report/sign-in/", {"reference": reference, "passphrase": passphrase})
+    assert "@kept.after.idle" in client.get("/report/record/who/").text
 
 
 def test_closing_the_record_really_ends_access(client: Client) -> None:

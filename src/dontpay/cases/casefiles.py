@@ -25,8 +25,8 @@ def case_for(report: Report) -> Case:
 
 
 def refresh_risk(report: Report, record: Mapping[str, Any]) -> Case:
-    """Recompute the sent report's risk flags from its record and the person's triage answers
-    (which the record keeps under "triage")."""
+    """Recompute the sent report's risk flags from what was sent of its record (`only_shared`)
+    and the person's triage answers (which the record keeps under "triage")."""
     answers: Mapping[str, Any] = record.get("triage") or {}
     case = case_for(report)
     deadlines = [
@@ -47,13 +47,20 @@ def refresh_risk(report: Report, record: Mapping[str, Any]) -> Case:
     return case
 
 
+def clear_risk(case: Case) -> None:
+    """Forget the flags: the record they came from is withdrawn, or sent with other parts."""
+    case.under_18 = case.self_harm = case.content_shared = case.paid = False
+    case.next_deadline = None
+    case.save(update_fields=["under_18", "self_harm", "content_shared", "paid", "next_deadline"])
+
+
 def _local(text: str) -> datetime:
     return timezone.make_aware(datetime.fromisoformat(text))
 
 
 def triage_queue(**filters: Any) -> QuerySet[Case]:
-    """Cases from reports sent to us (never private or withdrawn ones), most at risk first,
-    then oldest first."""
+    """Cases from reports people sent us, most at risk first, then oldest first. A case exists
+    only once its record was sent; a withdrawn one shows only when asked for by status."""
     soon = timezone.now() + DEADLINE_SOON
     conditions = [
         When(**{flag: True}, then=Value(weight))
@@ -67,7 +74,7 @@ def triage_queue(**filters: Any) -> QuerySet[Case]:
     )
     last_note = Coalesce(Max("notes__at"), F("report__updated_at"))
     return (
-        Case.objects.filter(imported=False, report__sent_at__isnull=False)
+        Case.objects.filter(imported=False, report__isnull=False)
         .select_related("report", "assignee")
         .annotate(risk=score, last_activity=Greatest("report__updated_at", last_note))
         .filter(**filters)

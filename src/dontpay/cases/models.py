@@ -5,6 +5,8 @@ files are encrypted under the report's own data key (see `vault.py`); rows hold 
 needed to find and verify them.
 """
 
+import hmac
+
 from django.conf import settings
 from django.db import models
 
@@ -59,7 +61,10 @@ class Report(models.Model):
     def staff_label(self) -> str:
         """How analysts see the report: by its case reference once sent; else by a label that
         is no half of the secret that opens it (it was linked with consent, but not sent)."""
-        return self.reference if self.is_sent else f"unsent-{self.pk}"
+        if self.is_sent:
+            return self.reference
+        opaque = hmac.new(settings.SECRET_KEY.encode(), f"unsent:{self.pk}".encode(), "sha256")
+        return f"unsent-{opaque.hexdigest()[:10]}"
 
 
 class EvidenceItem(models.Model):

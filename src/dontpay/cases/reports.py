@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from dontpay.domain.custody import WrongPassphrase, new_data_key, unwrap_for_owner, wrap_for_owner
 from dontpay.domain.reports import (
+    SECTIONS,
     Section,
     clean_section,
     empty_record,
@@ -98,7 +100,15 @@ def create_report(
 
 
 def client_fingerprint(address: str) -> str:
-    """A keyed hash of a client address, so attempts can be counted without storing it."""
+    """A keyed hash of a client address, so attempts can be counted without storing it. An
+    IPv6 address counts by its /64, the block one household or phone is given, so a guesser
+    cannot step through its own block for a fresh allowance."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is None:
+        address = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
@@ -153,6 +163,23 @@ def read_record(report: Report) -> dict[str, Any]:
     return {**empty_record(), **record}
 
 
+def shared_record(report: Report) -> dict[str, Any]:
+    """What the organisation may read of the record: the sections the person sent (the rest
+    empty) and the triage answers the send page says go with them; nothing while it is private."""
+    if not report.is_sent:
+        return empty_record()
+    return only_shared(report, read_record(report))
+
+
+def only_shared(report: Report, record: Mapping[str, Any]) -> dict[str, Any]:
+    """`record` (decrypted) with every section the person did not send emptied."""
+    sent = set(report.shared_sections)
+    kept = {
+        s.slug: record[s.slug] if s.slug in sent else ([] if s.repeatable else {}) for s in SECTIONS
+    }
+    return {**kept, TRIAGE: record.get(TRIAGE) or {}}
+
+
 def record_hash(report: Report) -> str:
     """SHA-256 of the stored (encrypted) record: chained, so an old copy put back is noticed."""
     return hashlib.sha256(bytes(report.record)).hexdigest()
@@ -177,7 +204,7 @@ def _change_record(
             locked, "field-changed", actor, {"section": section.slug, "record": record_hash(locked)}
         )
         if locked.is_sent:
-            refresh_risk(locked, record)
+            refresh_risk(locked, only_shared(locked, record))
         if locked.link_consent_at:
             # Indexed only once the record is committed, so indexing can never cost the person
             # it; and only with their consent to link.

@@ -15,10 +15,10 @@ from django.utils import timezone
 from dontpay.accounts.audit import audit_by_person
 from dontpay.domain.reports import SECTIONS
 
-from .casefiles import case_for, refresh_risk
+from .casefiles import case_for, clear_risk, refresh_risk
 from .custody import record_event
 from .models import Case, Report
-from .reports import read_record
+from .reports import only_shared, read_record
 from .vault import data_key, organisation_wrapping
 
 
@@ -45,7 +45,8 @@ def send_report(
         locked.save(update_fields=["wrapped_key", "sent_at", "shared_sections", "updated_at"])
         locked.evidence.update(shared=False)
         locked.evidence.filter(pk__in=items).update(shared=True)
-        case = refresh_risk(locked, read_record(locked))
+        clear_risk(case_for(locked))  # worked out again from what is sent now
+        case = refresh_risk(locked, only_shared(locked, read_record(locked)))
         if case.status == Case.WITHDRAWN:
             case.status = Case.NEW
             case.save(update_fields=["status"])
@@ -71,6 +72,7 @@ def withdraw_report(report: Report, actor: str = "person") -> None:
         locked.save(update_fields=["wrapped_key", "sent_at", "shared_sections", "updated_at"])
         locked.evidence.update(shared=False)
         case = case_for(locked)
+        clear_risk(case)
         case.status = Case.WITHDRAWN
         case.save(update_fields=["status"])
         record_event(locked, "withdrawn", actor, {})

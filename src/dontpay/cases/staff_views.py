@@ -20,7 +20,7 @@ from .evidence import evidence_name, read_evidence
 from .forms import CaseForm
 from .models import Case, CaseNote, EvidenceItem
 from .pack import report_pack
-from .reports import read_record
+from .reports import shared_record
 
 #: The queue's date filters: the query parameter, its label, and the field it bounds.
 QUEUE_DATES = (
@@ -38,7 +38,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status in dict(Case.STATUSES):
         filters["status"] = status
     else:
-        filters["status__in"] = [s for s in dict(Case.STATUSES) if s != Case.CLOSED]
+        filters["status__in"] = [
+            s for s in dict(Case.STATUSES) if s not in (Case.CLOSED, Case.WITHDRAWN)
+        ]
     flag = request.GET.get("flag", "")
     if flag in ("under_18", "self_harm", "content_shared", "paid"):
         filters[flag] = True
@@ -102,11 +104,8 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     audit(request, "case.viewed", case.reference, refused_change=int(bool(form.errors)))
     # Only what the person sent, while they still send it: a withdrawn or deleted record
     # shows nothing, and its data key is no longer here to read it with.
-    record = read_record(report) if report.is_sent else {}
-    shared = set(report.shared_sections)
-    sections = [
-        (s, record.get(s.slug)) for s in SECTIONS if s.slug in shared and record.get(s.slug)
-    ]
+    record = shared_record(report)
+    sections = [(s, record[s.slug]) for s in SECTIONS if record[s.slug]]
     items = (
         [(item, evidence_name(item)) for item in report.evidence.filter(shared=True)]
         if report.is_sent
@@ -168,7 +167,9 @@ def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse
         return HttpResponse(
             preview if reveal else blurred_preview(preview), content_type="image/jpeg"
         )
-    audit(request, "evidence.viewed", case.reference, item=item.pk, thumbnail=0)
+    # An original is never blurred, so for a child's record opening it is choosing to see it.
+    action = "evidence.viewed" if report.under_18 is False else "evidence.revealed"
+    audit(request, action, case.reference, item=item.pk, thumbnail=0)
     record_event(item.report, "viewed", f"staff:{actor}", {"item": item.pk})
     response = HttpResponse(read_evidence(item), content_type=item.media_type)
     response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}{item.extension}"'

@@ -83,7 +83,8 @@ def questions_for(jurisdiction: str | None) -> list[Question]:
             "self_harm",
             "Are you having thoughts of hurting yourself or ending your life?",
             "Lots of people in this situation feel overwhelmed. Your answer changes what we show "
-            "you first. Nobody else sees it.",
+            "you first. Nobody else sees it, unless you later choose to send your record to a "
+            "helpline, and then only so they can reply to you first.",
             _yes_no(),
         ),
         Question(

@@ -24,6 +24,11 @@ from dontpay.domain.reports import SECTIONS
 from .report_views import report_required
 
 
+def _is_row_id(text: str) -> bool:
+    """Plain ASCII digits small enough for a database id (superscripts and 30 nines are not)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def _overview(done: str) -> HttpResponse:
     return redirect(f"{reverse('help:report_overview')}?done={done}")
 
@@ -38,7 +43,7 @@ def report_send(request: HttpRequest, report: Report) -> HttpResponse:
     error = ""
     if request.method == "POST":
         sections = set(request.POST.getlist("sections"))
-        item_ids = {int(v) for v in request.POST.getlist("items") if v.isascii() and v.isdigit()}
+        item_ids = {int(v) for v in request.POST.getlist("items") if _is_row_id(v)}
         try:
             send_report(report, sections, item_ids)
         except NothingChosen:

@@ -102,11 +102,12 @@ def cluster_list(limit: int = 100, offset: int = 0) -> list[ClusterSummary]:
 def explain_cluster(cluster_id: int) -> ClusterExplanation:
     """Which indicators join which reports of the cluster, and what the reports add up to.
 
-    Decrypts each sent member's record for amounts and platforms (a member that is linked but
-    not sent adds its indicators only); raises `EmptyCluster` if there is no such cluster.
+    Decrypts what each member's author sent of their record, for amounts and platforms (a
+    member that is linked but not sent adds its indicators only); raises `EmptyCluster` if
+    there is no such cluster.
     """
     # Imported here: cases.reports indexes records, so it imports the intel app.
-    from dontpay.cases.reports import read_record
+    from dontpay.cases.reports import shared_record
 
     members = list(
         Report.objects.filter(cluster_membership__cluster=cluster_id, deleted_at__isnull=True)
@@ -140,9 +141,7 @@ def explain_cluster(cluster_id: int) -> ClusterExplanation:
     money: list[MoneyRow] = []
     platforms: set[str] = set()
     for report in members:
-        if not report.is_sent:  # linked with consent, but its record is not ours to read
-            continue
-        record = read_record(report)
+        record = shared_record(report)  # only what was sent; nothing of a linked private one
         demanded = _money(report.pk, "demanded", record["demands"])
         paid = _money(report.pk, "paid", record["payments"])
         case = imported_paid.get(report.pk)
