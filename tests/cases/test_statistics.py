@@ -82,3 +82,24 @@ def test_bad_dates_on_the_statistics_page_are_errors_not_500s() -> None:
     for odd in ("%C2%B2", "-1", "abc"):
         assert client.get(f"/staff/statistics/?suppress={odd}").status_code == 400
         assert client.get(f"/staff/statistics/export.csv?suppress={odd}").status_code == 400
+
+
+def test_a_range_that_ends_before_it_starts_is_explained_on_the_to_date() -> None:
+    client = signed_in("analyst")
+    response = client.get("/staff/statistics/?from=2021-01-01&to=2020-01-01")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    message = "The \u2018to\u2019 date must be the same as or after the \u2018from\u2019 date"
+    assert f'<a href="#to">{message}</a>' in body
+    assert 'id="to-error"' in body
+    assert "govuk-form-group--error" in body
+    assert (
+        client.get("/staff/statistics/export.csv?from=2021-01-01&to=2020-01-01").status_code == 400
+    )
+
+
+def test_the_statistics_page_names_its_date_in_words() -> None:
+    body = signed_in("analyst").get("/staff/statistics/").content.decode()
+    assert "recorded_on" not in body
+    assert "date recorded" in body

@@ -303,3 +303,23 @@ def test_six_wrong_passphrases_from_one_device_never_stop_the_owner_on_another(
     owner = Client(REMOTE_ADDR="198.51.100.7")
     opened = owner.post("/report/sign-in/", {"reference": reference, "passphrase": passphrase})
     assert opened["Location"] == "/report/record/"
+
+
+def test_saving_a_record_page_unchanged_keeps_its_dates(client: Client) -> None:
+    from dontpay.cases.reports import read_record
+
+    from ..forms import submitted_unchanged
+
+    reference, _ = start(client)
+    when = {"started_on": "2026-10-02", "threats_on": "2026-10-03"}
+    assert client.post("/report/record/when/", when).status_code == 302
+    page = client.get("/report/record/when/").content.decode()
+    assert (
+        client.post("/report/record/when/", submitted_unchanged(page, "started_on")).status_code
+        == 302
+    )
+    assert read_record(Report.objects.get(reference=reference))["when"] == when
+    demand = {"amount": "500", "currency": "GBP", "deadline": "2026-10-04T21:30"}
+    assert client.post("/report/record/demands/", demand | {"action": "add"}).status_code == 302
+    record = read_record(Report.objects.get(reference=reference))
+    assert record["demands"] == [demand | {"amount": "500.00"}]

@@ -4,19 +4,24 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 
 from dontpay.domain.stats.outcomes import OUTCOMES, outcome_contradicts_suspect
+from dontpay.site.forms import IsoDateInput
 
 from .models import Case
 
 
 class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Every field a caseworker may change; outcome types show their Home Office names."""
+    """Every field a caseworker may change; outcome types show their Home Office names.
+
+    Labels are the model's verbose names, so the form, the action log and the statistics
+    page call each thing by the same name."""
 
     outcome_code = forms.TypedChoiceField(
         coerce=int,
         choices=[(code, f"{code}: {o.name}") for code, o in OUTCOMES.items()],
-        label="Home Office outcome type",
+        label=capfirst(Case._meta.get_field("outcome_code").verbose_name),
     )
 
     class Meta:
@@ -35,18 +40,9 @@ class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
             "currency",
             "suspect_identified",
         )
-        labels: ClassVar[dict[str, str]] = {
-            "force": "Police force",
-            "crime_reference": "Crime reference number",
-            "recorded_on": "Date recorded",
-            "outcome_date": "Outcome date",
-            "payment_made": "Payment made",
-            "amount_paid": "Amount paid",
-            "suspect_identified": "Suspect identified",
-        }
         widgets: ClassVar[dict[str, Any]] = {
-            "recorded_on": forms.DateInput(attrs={"type": "date"}),
-            "outcome_date": forms.DateInput(attrs={"type": "date"}),
+            "recorded_on": IsoDateInput(),
+            "outcome_date": IsoDateInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

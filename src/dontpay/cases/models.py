@@ -173,17 +173,20 @@ class Case(models.Model):
     paid = models.BooleanField(default=False)
     next_deadline = models.DateTimeField(null=True, blank=True)
 
-    # Police record.
-    force = models.CharField(max_length=80, blank=True)
-    crime_reference = models.CharField(max_length=40, blank=True)
+    # Police record. The verbose names are the labels staff see on the form, in the action
+    # log and on the statistics page.
+    force = models.CharField("police force", max_length=80, blank=True)
+    crime_reference = models.CharField("crime reference number", max_length=40, blank=True)
     offence = models.CharField(max_length=40, choices=OFFENCES, blank=True)
-    recorded_on = models.DateField(null=True, blank=True, db_index=True)
-    outcome_code = models.PositiveSmallIntegerField(default=0)
-    outcome_date = models.DateField(null=True, blank=True)
-    payment_made = models.BooleanField(null=True)
-    amount_paid = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    recorded_on = models.DateField("date recorded", null=True, blank=True, db_index=True)
+    outcome_code = models.PositiveSmallIntegerField("Home Office outcome type", default=0)
+    outcome_date = models.DateField("outcome date", null=True, blank=True)
+    payment_made = models.BooleanField("payment made", null=True)
+    amount_paid = models.DecimalField(
+        "amount paid", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(max_length=3, blank=True)
-    suspect_identified = models.BooleanField(null=True)
+    suspect_identified = models.BooleanField("suspect identified", null=True)
     victim_age_band = models.CharField(max_length=20, blank=True)
     platforms = models.JSONField(default=list, blank=True)
     imported = models.BooleanField(default=False)

@@ -3,6 +3,7 @@ evidence, every download and every change writes an audit event."""
 
 from datetime import date
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from dontpay.domain.evidence import blurred_preview
 from dontpay.domain.reports import SECTIONS
 
 from .casefiles import deadline_soon, triage_queue
+from .changes import changes_between, snapshot
 from .custody import custody_problems, record_event
 from .evidence import evidence_name, read_evidence
 from .forms import CaseForm
@@ -88,17 +90,24 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     assert report is not None
     if request.method == "POST" and staff_role(request) not in PERMISSIONS["cases.change"]:
         raise PermissionDenied
-    before = {name: str(getattr(case, name)) for name in CaseForm.Meta.fields}
+    before = snapshot(case, CaseForm.Meta.fields)
     form = CaseForm(request.POST if request.method == "POST" else None, instance=case)
     if request.method == "POST" and form.is_valid():
         form.save()
-        changes = {name: f"{before[name]} -> {getattr(case, name)}" for name in form.changed_data}
-        audit(request, "case.changed", case.reference, **changes)
-        CaseNote.objects.create(
-            case=case,
-            author=request.user.get_username(),
-            text="Changed: " + ("; ".join(f"{k}: {v}" for k, v in changes.items()) or "nothing"),
+        changes = changes_between(case, before, form.changed_data)
+        audit(
+            request,
+            "case.changed",
+            case.reference,
+            **{c.name: f"{c.stored_before} -> {c.stored_after}" for c in changes},
         )
+        if changes:
+            CaseNote.objects.create(
+                case=case,
+                author=request.user.get_username(),
+                text="\n".join(str(change) for change in changes),
+            )
+        messages.success(request, "Case saved" if changes else "Case saved: nothing had changed")
         return redirect("cases:case", reference=case.reference)
     # Shown (again, with errors, after a refused change): the record is on screen, so audit it.
     audit(request, "case.viewed", case.reference, refused_change=int(bool(form.errors)))

@@ -14,6 +14,7 @@ from dontpay.accounts.audit import audit
 from dontpay.domain.stats import FoiTables, bar_chart_svg, foi_csv, foi_xlsx
 from dontpay.domain.stats.outcomes import OUTCOMES
 
+from .models import Case
 from .statistics import statistics
 
 EXPORTS = {
@@ -24,27 +25,38 @@ EXPORTS = {
 }
 
 
-def _options(request: HttpRequest) -> tuple[dict[str, str], list[str], FoiTables | None]:
+#: A problem with the options, as (the id of the control it is about, the message).
+Problem = tuple[str, str]
+
+
+def _options(request: HttpRequest) -> tuple[dict[str, str], list[Problem], FoiTables | None]:
     values = {k: request.GET.get(k, "").strip() for k in ("from", "to", "suppress")}
-    errors = []
+    errors: list[Problem] = []
     dates: dict[str, date | None] = {}
     for key in ("from", "to"):
         try:
             dates[key] = date.fromisoformat(values[key]) if values[key] else None
         except ValueError:
-            errors.append(f"Enter the {key} date as a real date")
+            errors.append(
+                (key, f"Enter the \u2018{key}\u2019 date as a real date, like 2026-04-01")
+            )
+    start, end = dates.get("from"), dates.get("to")
+    if start and end and end < start:
+        errors.append(
+            ("to", "The \u2018to\u2019 date must be the same as or after the \u2018from\u2019 date")
+        )
     suppress = 0
     if values["suppress"]:
         if values["suppress"].isascii() and values["suppress"].isdigit():
             suppress = int(values["suppress"])
         else:
-            errors.append("Enter the suppression threshold as a whole number, like 5")
+            errors.append(("suppress", "Enter the suppression threshold as a whole number, like 5"))
     if errors:
         return values, errors, None
     try:
-        return values, [], statistics(dates["from"], dates["to"], suppress)
+        return values, [], statistics(start, end, suppress)
     except ValueError as problem:
-        return values, [str(problem)], None
+        return values, [("from", str(problem).capitalize())], None
 
 
 @requires("stats.view")
@@ -57,7 +69,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         {
             "values": values,
             "errors": errors,
+            "field_errors": dict(errors),
             "tables": tables,
+            "recorded_label": Case._meta.get_field("recorded_on").verbose_name,
             "outcome_names": {str(c): o.name for c, o in OUTCOMES.items()},
             "query": request.GET.urlencode(),
         },
@@ -72,7 +86,8 @@ def statistics_export(request: HttpRequest, kind: str) -> HttpResponse:
         return HttpResponse(status=404)
     _, errors, tables = _options(request)
     if tables is None:
-        return HttpResponse("; ".join(errors), status=400, content_type="text/plain")
+        message = "; ".join(text for _, text in errors)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     if kind != "svg":
         audit(request, "stats.exported", "FOI statistics", format=kind)
     content: bytes | str

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
     "django_otp",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "dontpay.site.middleware.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dontpay.site.middleware.PrivateResponseMiddleware",
@@ -125,6 +127,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
                 "dontpay.help.context_processors.crisis_support",
                 "dontpay.help.context_processors.record_pages",
             ],
@@ -145,6 +148,8 @@ SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_NAME = "session"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_USE_SESSIONS = True
+#: "Saved" and "Uploaded" confirmations wait in the server-side session, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "dontpay.help.views.csrf_failure"
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_REFERRER_POLICY = "no-referrer"
