@@ -42,7 +42,7 @@ def requires(permission: str) -> Callable[[View], View]:
             if role is None:
                 return redirect(f"/staff/login/?next={request.path}")
             if not role_may(role, permission):
-                raise PermissionDenied
+                raise PermissionDenied(permission)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -89,7 +89,7 @@ def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     report = case.report
     assert report is not None
     if request.method == "POST" and staff_role(request) not in PERMISSIONS["cases.change"]:
-        raise PermissionDenied
+        raise PermissionDenied("cases.change")
     before = snapshot(case, CaseForm.Meta.fields)
     form = CaseForm(request.POST if request.method == "POST" else None, instance=case)
     if request.method == "POST" and form.is_valid():

@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dontpay.help.context_processors.crisis_support",
                 "dontpay.help.context_processors.record_pages",
+                "dontpay.accounts.context_processors.staff_home",
             ],
         },
     },

@@ -9,3 +9,8 @@ urlpatterns = [
     path("staff/intel/", include("dontpay.intel.urls")),
     path("", include("dontpay.bank.urls")),
 ]
+
+handler400 = "dontpay.site.errors.bad_request"
+handler403 = "dontpay.site.errors.permission_denied"
+handler404 = "dontpay.site.errors.page_not_found"
+handler500 = "dontpay.site.errors.server_error"
