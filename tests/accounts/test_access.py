@@ -70,7 +70,7 @@ MATRIX = {
     "/staff/audit/?format=csv": {"admin"},
     "/staff/intel/": {"analyst", "admin"},
     "/staff/intel/search/?q=07911+123456": {"analyst", "admin"},
-    "/staff/intel/warninglist/": {"admin"},
+    "/staff/intel/warninglist/": {"analyst", "admin"},
 }
 
 

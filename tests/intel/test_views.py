@@ -126,7 +126,7 @@ def test_an_analyst_sees_the_cluster_of_the_two_linked_reports() -> None:
     assert f"/staff/intel/clusters/{seeded.cluster_id}/" in html
     assert "Recompute clusters" not in html  # administrators only
     assert 'href="/staff/intel/"' in html  # the navigation link
-    assert "/staff/intel/warninglist/" not in html
+    assert 'href="/staff/intel/warninglist/"' in html  # analysts read it
 
 
 def test_the_cluster_page_explains_the_link_and_is_audited() -> None:
@@ -279,12 +279,42 @@ def test_bad_warninglist_input_is_shown_again_with_what_was_typed() -> None:
     assert WarninglistEntry.objects.count() == before
 
 
-def test_analysts_cannot_change_the_warninglist() -> None:
+def test_analysts_read_the_warninglist_but_cannot_change_it() -> None:
     client = signed_in("analyst")
-    assert client.get("/staff/intel/warninglist/").status_code == 403
+    page = client.get("/staff/intel/warninglist/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "instagram.com" in html
+    assert "Only an administrator can add or remove entries" in html
+    assert "Add an entry" not in html
+    assert "/remove/" not in html
+    entry = WarninglistEntry.objects.first()
+    assert entry is not None
+    assert client.get(f"/staff/intel/warninglist/{entry.pk}/remove/").status_code == 403
+    assert client.post(f"/staff/intel/warninglist/{entry.pk}/remove/").status_code == 403
+    assert WarninglistEntry.objects.filter(pk=entry.pk).exists()
     response = client.post(
         "/staff/intel/warninglist/",
         {"type": "email", "value": "x@example.com", "match": "exact", "reason": "No"},
     )
     assert response.status_code == 403
     assert not WarninglistEntry.objects.filter(value="x@example.com").exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "words"),
+    [
+        ("07700 900123", "not-indexed", "range of fictional numbers for TV and radio drama"),
+        ("07911 12345", "not-indexed", "is not a valid phone number"),
+        ("noreply@instagram.com", "warninglisted", "is on the warninglist"),
+        ("+44 7911 123457", "not-mentioned", "No report mentions +447911123457 yet"),
+    ],
+)
+def test_a_search_that_finds_nothing_says_why(query: str, kind: str, words: str) -> None:
+    seed_cluster()
+    page = signed_in("analyst").get("/staff/intel/search/", {"q": query})
+    assert page.status_code == 200
+    html = page.content.decode()
+    why = html[html.index('id="why-nothing"') :]
+    assert f'data-kind="{kind}"' in why
+    assert words in why

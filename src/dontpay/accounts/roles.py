@@ -14,6 +14,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({ADMIN}),
     "intel.view": frozenset({ANALYST, ADMIN}),
     "intel.export": frozenset({ANALYST, ADMIN}),
+    "warninglist.view": frozenset({ANALYST, ADMIN}),
     "warninglist.change": frozenset({ADMIN}),
     "intel.recluster": frozenset({ADMIN}),
     "bank.view": frozenset({ANALYST, ADMIN}),

@@ -16,7 +16,7 @@ from dontpay.domain.correlate import (
     RelatedReport,
     explain,
 )
-from dontpay.domain.indicators import TYPES, InvalidIndicator, canonical_indicator, find_indicators
+from dontpay.domain.indicators.explain import read_query
 
 from .linking import fuzzy_links
 from .models import ClusterMembership, Indicator, ReportIndicator
@@ -183,14 +183,8 @@ def _money(report_id: int, kind: str, items: list[dict[str, str]]) -> list[Money
 def search_indicators(query: str, region: str = "GB") -> list[IndicatorHit]:
     """Stored indicators matching `query`: canonicalised as reports are when it reads as an
     indicator (any spelling of a phone number finds it), otherwise by part of the value."""
-    keys = {found.key for found in find_indicators(query, region)}
-    for type in TYPES:
-        if type == "handle":
-            continue  # a bare name could be on any platform: found by part of the value below
-        try:
-            keys.add(canonical_indicator(type, query, region=region).key)
-        except InvalidIndicator:
-            continue
+    # A bare name could be a handle on any platform: it is found by part of the value below.
+    keys = {indicator.key for indicator in read_query(query, region).indicators}
     matching = Indicator.objects.filter(key__in=keys)
     if not matching.exists() and query.strip():
         matching = Indicator.objects.filter(value__icontains=query.strip().lstrip("@$"))

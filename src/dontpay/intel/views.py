@@ -1,9 +1,10 @@
 """Linked reports for analysts: the cluster list, indicator search, a cluster's explanation and
-network graph, its exports, and the warninglist for administrators. Every view of a cluster
-and every export writes an audit event."""
+network graph, its exports, and the warninglist (read by analysts, edited by administrators).
+Every view of a cluster and every export writes an audit event."""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from .exports import cluster_csv, cluster_indicators, misp_event, stix_bundle
 from .forms import TYPE_NAMES, SearchForm, WarninglistForm
 from .linking import recluster_all
 from .models import WarninglistEntry
+from .not_found import why_nothing_found
 from .warninglist import InvalidEntry, add_entry, remove_entry
 
 #: Export kind → (media type, file name extension).
@@ -65,12 +67,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """Indicators matching what was typed, canonicalised as reports are."""
     form = SearchForm(request.GET if "q" in request.GET else None)
     results = search_indicators(form.cleaned_data["q"]) if form.is_valid() else None
+    explanations = []
     if results is not None:
         audit(request, "indicators.searched", "indicator search", results=len(results))
+        if not results:
+            explanations = why_nothing_found(form.cleaned_data["q"])
     return render(
         request,
         "intel/search.html",
-        {"search": form, "results": results, "type_names": TYPE_NAMES},
+        {
+            "search": form,
+            "results": results,
+            "explanations": explanations,
+            "type_names": TYPE_NAMES,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -160,10 +170,14 @@ def cluster_export(request: HttpRequest, cluster_id: int, kind: str) -> HttpResp
     return response
 
 
-@requires("warninglist.change")
+@requires("warninglist.view")
 @require_http_methods(["GET", "POST"])
 def warninglist_page(request: HttpRequest) -> HttpResponse:
-    """Values that must never link reports: the list, and a form to add one."""
+    """Values that must never link reports: the list (analysts read it, since it decides what
+    their clusters show), and for administrators a form to add one."""
+    may_change = role_may(_role(request), "warninglist.change")
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied("warninglist.change")
     form = WarninglistForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -189,6 +203,7 @@ def warninglist_page(request: HttpRequest) -> HttpResponse:
             "added": request.GET.get("added", ""),
             "removed": "removed" in request.GET,
             "type_names": TYPE_NAMES,
+            "may_change": may_change,
         },
         status=400 if form.errors else 200,
     )

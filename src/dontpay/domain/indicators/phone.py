@@ -34,6 +34,44 @@ def canonical_phone(value: str, region: str) -> str:
     return e164(number)
 
 
+#: Ofcom's numbers for TV and radio drama (and for examples like ours): 1,000 numbers from each
+#: of these E.164 prefixes, none of which can ever be anyone's real number. Some are not valid
+#: to libphonenumber at all (07700 900xxx, 01632 960xxx), so they are never indexed.
+DRAMA_RANGES: tuple[str, ...] = (
+    "+441134960",  # Leeds
+    "+441144960",  # Sheffield
+    "+441154960",  # Nottingham
+    "+441164960",  # Leicester
+    "+441174960",  # Bristol
+    "+441184960",  # Reading
+    "+441214960",  # Birmingham
+    "+441314960",  # Edinburgh
+    "+441414960",  # Glasgow
+    "+441514960",  # Liverpool
+    "+441614960",  # Manchester
+    "+441914980",  # Tyneside, Durham and Sunderland
+    "+442079460",  # London
+    "+442896496",  # Northern Ireland
+    "+442920180",  # Cardiff
+    "+441632960",  # no area
+    "+443069990",  # UK-wide
+    "+447700900",  # mobile
+    "+448081570",  # freephone
+    "+449098790",  # premium rate
+)
+
+
+def drama_number(value: str, region: str) -> str | None:
+    """The number in E.164 if `value` is one of Ofcom's fictional drama numbers, else None."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except NumberParseException:
+        return None
+    written = e164(number)
+    is_drama = any(written.startswith(prefix) for prefix in DRAMA_RANGES)
+    return written if is_drama and len(written) == 13 else None
+
+
 @lru_cache(maxsize=4096)
 def _phones_in(window: str, region: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(
