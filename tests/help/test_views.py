@@ -237,3 +237,29 @@ def test_form_posts_without_a_token_or_from_another_origin_are_refused() -> None
         HTTP_ORIGIN="https://evil.example",
     )
     assert foreign.status_code == 403
+
+
+def test_the_plan_starts_with_the_emergency_call_and_what_to_do_now(client: Client) -> None:
+    answer_all(client, ADULT_NOW)
+    body = client.get("/plan/").content.decode()
+    button = body.index('class="govuk-button dp-call-button" href="tel:999"')
+    assert button < body.index('id="do-these-now"') < body.index('id="task-list"')
+    summary = body[body.index('id="do-these-now"') : body.index('id="task-list"')]
+    assert 'href="#call-emergency"' in summary
+    assert 'href="#do-not-pay"' in summary
+    assert 'href="#report-to-police"' not in summary  # "today", not "now"
+    assert 'href="sms:85258?body=SHOUT"' in body
+    evidence = body[body.index('id="preserve-evidence"') :]
+    assert 'href="/report/">Start a safe record' in evidence[: evidence.index("</li>")]
+
+
+def test_without_an_emergency_the_plan_has_no_call_button(client: Client) -> None:
+    answer_all(client, [("where", "GB"), ("when", "earlier"), ("feelings", "no")])
+    body = client.get("/plan/").content.decode()
+    assert "dp-call-button" not in body
+    assert 'id="do-these-now"' in body
+
+
+def test_text_services_are_sms_links_in_the_us_too(client: Client) -> None:
+    answer_all(client, [("where", "US"), ("when", "now"), ("feelings", "yes")])
+    assert 'href="sms:988"' in client.get("/plan/").content.decode()

@@ -99,6 +99,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         "help/plan.html",
         {
             "plan": action_plan,
+            "emergency": action_plan.emergency_call(),
             "done": done_steps(request.session, action_plan.steps),
             "may_hash": may_hash_on_device(answers) and not under_18_in_this_visit(request.session),
             "answer_rows": _answer_rows(questions_for(answers.jurisdiction), saved),

@@ -257,3 +257,25 @@ def test_every_combination_of_answers_renders_in_every_pack() -> None:
             answers = Answers(jurisdiction, timing, age, harm, paid, contact, platforms, images)
             for planned in build_plan(answers).steps:
                 assert "{" not in planned.title + planned.body, planned.key
+
+
+def test_every_text_service_in_every_pack_has_an_sms_link() -> None:
+    seen = {}
+    for jurisdiction in available_jurisdictions():
+        for contact in load_pack(jurisdiction).contacts.values():
+            if contact.sms:
+                seen[contact.sms] = contact.sms_uri
+    assert seen["Text SHOUT to 85258"] == "sms:85258?body=SHOUT"
+    assert seen["Text 988"] == "sms:988"
+    assert all(seen.values()), seen
+
+
+def test_the_emergency_call_comes_first_only_when_it_applies() -> None:
+    now = build_plan(Answers(jurisdiction="GB", timing="now"))
+    call = now.emergency_call()
+    assert call is not None
+    assert (call[0].id, call[1].phone) == ("call-emergency", "999")
+    assert now.first_steps()[0].id == "call-emergency"
+    assert all(s.urgency <= Urgency.NOW for s in now.first_steps())
+    later = build_plan(Answers(jurisdiction="GB", timing="earlier", self_harm=False))
+    assert later.emergency_call() is None

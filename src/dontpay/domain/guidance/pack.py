@@ -6,12 +6,14 @@ the plan engine in `plan.py`.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
+from urllib.parse import quote
 
 import jsonschema
 import yaml
@@ -72,6 +74,22 @@ class Contact:
     email: str | None = None
     url: str | None = None
     hours: str | None = None
+
+    @property
+    def sms_uri(self) -> str | None:
+        """An ``sms:`` link (RFC 5724) that opens a text with the right number and first word,
+        read from the pack's wording ("Text SHOUT to 85258", "Text 988")."""
+        if not self.sms:
+            return None
+        match = _SMS_WORDING.match(self.sms)
+        if match is None:
+            return None
+        number = match["number"].replace(" ", "")
+        return f"sms:{number}?body={quote(match['body'])}" if match["body"] else f"sms:{number}"
+
+
+#: How a pack words a text service: "Text 988" or "Text SHOUT to 85258".
+_SMS_WORDING = re.compile(r"^Text (?:(?P<body>\S+) to )?(?P<number>\+?\d[\d ]*\d)$")
 
 
 @dataclass(frozen=True)

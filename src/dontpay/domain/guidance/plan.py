@@ -56,6 +56,20 @@ class Plan:
         """The ids in order, repeated for per-platform steps."""
         return [step.id for step in self.steps]
 
+    def emergency_call(self) -> tuple[Step, Contact] | None:
+        """The first emergency step with a number to call, and that contact: shown first, as
+        a button, because it is the one thing that cannot wait."""
+        for step in self.steps:
+            if step.urgency is Urgency.EMERGENCY:
+                for contact in step.contacts:
+                    if contact.phone:
+                        return step, contact
+        return None
+
+    def first_steps(self, most: int = 5) -> tuple[Step, ...]:
+        """The steps to do at once (emergency or now), at most `most`: the short summary."""
+        return tuple(step for step in self.steps if step.urgency <= Urgency.NOW)[:most]
+
 
 @dataclass(frozen=True)
 class _Choice:
