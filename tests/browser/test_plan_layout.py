@@ -30,7 +30,8 @@ def test_the_emergency_call_is_on_the_first_screen(page: Page) -> None:
     viewport = page.viewport_size
     assert box is not None
     assert viewport is not None
-    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
+    assert box["y"] >= 0, box
+    assert box["y"] + box["height"] <= viewport["height"], box
     assert box["height"] >= 44  # a target a thumb can hit
     column = page.locator("h1").bounding_box()  # the width of the text column
     assert column is not None
@@ -50,4 +51,5 @@ def test_urgency_tags_do_not_wrap(page: Page) -> None:
     assert any(text == "Do this first" for text, _, _ in heights)
     one_line = min(height for _, _, height in heights)
     for text, rects, height in heights:
-        assert rects == 1 and height <= one_line + 1, (text, height, one_line)
+        assert rects == 1, text
+        assert height <= one_line + 1, (text, height, one_line)
