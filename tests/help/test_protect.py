@@ -117,11 +117,18 @@ def test_check_and_withdraw_with_the_case_number_and_pin() -> None:
     status = visitor.post("/protect/check/", {"case_number": case_number, "pin": pin})
     assert status.status_code == 200
     assert "Active" in _testid(status.text, "status")
-    withdrawn = visitor.post("/protect/withdraw/")
+    asked = visitor.post("/protect/withdraw/")
+    assert asked.status_code == 200
+    assert f"Withdraw case {case_number}?" in asked.text
+    assert Submission.objects.get(case_number=case_number).withdrawn_at is None
+    kept = visitor.get("/protect/withdraw/")
+    assert "Active" in _testid(kept.text, "status")
+    withdrawn = visitor.post("/protect/withdraw/", {"confirm": "yes"})
     assert withdrawn.status_code == 200
+    assert "Case withdrawn" in withdrawn.text
     assert Submission.objects.get(case_number=case_number).withdrawn_at is not None
     # the withdrawal needs a fresh check: the opened case is forgotten
-    assert visitor.post("/protect/withdraw/")["Location"] == "/protect/check/"
+    assert visitor.post("/protect/withdraw/", {"confirm": "yes"})["Location"] == "/protect/check/"
 
 
 def test_check_asks_for_both_fields() -> None:

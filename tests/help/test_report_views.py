@@ -323,3 +323,36 @@ def test_saving_a_record_page_unchanged_keeps_its_dates(client: Client) -> None:
     assert client.post("/report/record/demands/", demand | {"action": "add"}).status_code == 302
     record = read_record(Report.objects.get(reference=reference))
     assert record["demands"] == [demand | {"amount": "500.00"}]
+
+
+def test_removing_a_file_asks_first_and_then_confirms(client: Client) -> None:
+    start(client)
+    upload = SimpleUploadedFile("threat.png", screenshot(), content_type="image/png")
+    uploaded = client.post("/report/evidence/", {"files": [upload]}, follow=True)
+    assert "govuk-notification-banner--success" in uploaded.text
+    assert "1 file uploaded" in uploaded.text
+    item = EvidenceItem.objects.get()
+    asked = client.post("/report/evidence/", {"action": f"remove-{item.pk}"})
+    assert asked.status_code == 200
+    assert "Remove this file?" in asked.text
+    assert f'value="confirm-remove-{item.pk}"' in asked.text
+    assert EvidenceItem.objects.filter(pk=item.pk).exists()
+    removed = client.post("/report/evidence/", {"action": f"confirm-remove-{item.pk}"}, follow=True)
+    assert not EvidenceItem.objects.filter(pk=item.pk).exists()
+    assert "File removed" in removed.text
+
+
+def test_the_profile_picture_button_and_remove_are_separate_controls(client: Client) -> None:
+    start(client)
+    upload = SimpleUploadedFile("profile.png", screenshot(), content_type="image/png")
+    page = client.post("/report/evidence/", {"files": [upload]}, follow=True).text
+    actions = page[page.index('class="dp-evidence__actions"') :]
+    actions = actions[: actions.index("</div>")]
+    assert 'class="govuk-button govuk-button--secondary"' in actions
+    assert 'class="dp-link-button"' in actions
+
+
+def test_closing_the_record_says_it_is_closed(client: Client) -> None:
+    start(client)
+    closed = client.post("/report/sign-out/", follow=True)
+    assert "Your record is closed" in closed.text

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -64,9 +65,16 @@ View = Callable[..., HttpResponse]
 PAYMENT_DETAILS = "payment-details"
 #: What the buttons beside an evidence item do, by the prefix of their value (then the item id).
 EVIDENCE_ACTIONS: dict[str, Callable[[EvidenceItem], object]] = {
-    "remove-": remove_evidence,
+    "confirm-remove-": remove_evidence,
     "profile-": mark_profile_photo,
     "not-profile-": unmark_profile_photo,
+}
+#: "Remove" first asks; only the confirmation page's button removes.
+ASK_BEFORE_REMOVING = "remove-"
+EVIDENCE_CONFIRMATIONS = {
+    "confirm-remove-": "File removed",
+    "profile-": "Marked as their profile picture",
+    "not-profile-": "No longer marked as their profile picture",
 }
 AGE_CHOICES = {"yes": True, "no": False, "not-sure": None}
 #: The page that shows a new record's passphrase; every other record page ends that showing.
@@ -324,6 +332,17 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
     added: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action", "upload")
+        if action.startswith(ASK_BEFORE_REMOVING):
+            # Removing cannot be undone: ask first, on a page of its own (no JavaScript needed).
+            pk = action.removeprefix(ASK_BEFORE_REMOVING)
+            item = report.evidence.filter(pk=pk).first() if pk.isdigit() else None
+            if item is None:
+                return redirect("help:report_evidence")
+            return render(
+                request,
+                "help/report/evidence_remove.html",
+                {"item": item, "name": evidence_name(item)},
+            )
         for prefix, change in EVIDENCE_ACTIONS.items():
             if action.startswith(prefix):
                 pk = action.removeprefix(prefix)
@@ -333,6 +352,8 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
                         change(item)
                 except NotAnImage:
                     raise Http404 from None
+                if item and prefix in EVIDENCE_CONFIRMATIONS:
+                    messages.success(request, EVIDENCE_CONFIRMATIONS[prefix])
                 return redirect("help:report_evidence")
         files = request.FILES.getlist("files")
         rejected += [(name, reason) for name, reason in getattr(request, "refused_uploads", [])]
@@ -348,6 +369,7 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
             else:
                 added.append(name)
         if not rejected:
+            messages.success(request, f"{len(added)} file{pluralize(len(added))} uploaded")
             return redirect("help:report_evidence")
     else:
         record_event(report, "viewed", "person", {"items": report.evidence.count()})

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from dontpay.bank.models import Submission
 from dontpay.bank.submissions import (
@@ -199,12 +199,18 @@ def protect_check(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def protect_withdraw(request: HttpRequest) -> HttpResponse:
-    """Withdraw the case opened in this session: its fingerprints stop matching at once."""
-    pk = request.session.pop(OPEN_SUBMISSION, None)
+    """Withdraw the case opened in this session, after asking: its fingerprints stop matching
+    at once. Without the confirmation, the question is shown; GET shows the case again."""
+    pk = request.session.get(OPEN_SUBMISSION)
     submission = Submission.objects.filter(pk=pk).first() if pk else None
     if submission is None:
         return redirect("help:protect_check")
+    if request.method == "GET" or submission.withdrawn_at:
+        return render(request, "help/protect/status.html", {"submission": submission})
+    if request.POST.get("confirm") != "yes":
+        return render(request, "help/protect/withdraw_confirm.html", {"submission": submission})
+    request.session.pop(OPEN_SUBMISSION, None)
     withdraw_submission(submission)
     return render(request, "help/protect/withdrawn.html", {"submission": submission})
