@@ -3,7 +3,9 @@ the image or any bytes of it; the bank then matches the same image hashed on the
 
 import base64
 import random
+from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, Request
 
@@ -72,3 +74,75 @@ def test_without_a_chosen_file_nothing_can_be_sent(page: Page) -> None:
     page.locator("#protect-picker").wait_for()
     assert not page.locator("#protect-needs-js").is_visible()
     assert not page.locator("#protect-form").is_visible()
+
+
+@pytest.mark.parametrize("page", [390, 1280], indirect=True)
+def test_each_file_says_in_words_whether_it_is_sent_and_videos_show_their_frames(
+    page: Page, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from .test_pdq_js import make_video
+
+    plain = tmp_path / "plain.png"
+    Image.new("RGB", (200, 200), (40, 40, 40)).save(plain)
+    stills = [
+        np.asarray(Image.open(path).convert("RGB").resize((320, 240)))
+        for path in [*IMAGES, REFERENCE / "labelme-subset--q0122.jpg"]
+    ]
+    video = tmp_path / "three-seconds.webm"
+    make_video(video, stills)
+
+    page.goto("/protect/")
+    page.get_by_label("Yes, I was 18 or over in all of them").check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.locator("#protect-picker").wait_for()
+    page.evaluate(
+        """() => {
+            window.progressSeen = [];
+            const progress = document.getElementById("protect-progress");
+            new MutationObserver(() => window.progressSeen.push(progress.textContent))
+                .observe(progress, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+    page.set_input_files("#files", [str(IMAGES[0]), str(plain), str(video)])
+    page.get_by_text("2 fingerprints ready").wait_for()
+    page.screenshot(path=str(tmp_path / f"protect-{page.viewport_size}.png"), full_page=True)
+
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    rows = page.locator("#protect-rows tr")
+    assert rows.count() == 3
+    cells = [
+        [
+            td.evaluate("td => td.lastChild ? td.innerText.trim() : ''")
+            for td in row.locator("td").all()
+        ]
+        for row in (rows.nth(i) for i in range(3))
+    ]
+    assert cells[0][2] == "Ready to send"
+    assert cells[1][1] == "–"
+    assert cells[1][2].startswith("Not sent\n")
+    assert "too little detail" in cells[1][2]
+    assert cells[2][1] == "Video: 3 frames"
+    assert "Detail" not in page.locator(".dp-fingerprints thead").inner_text()
+    assert page.locator(".dp-hash", has_text="Not sent").count() == 0
+    reason = rows.nth(1).locator("td").nth(2)
+    assert reason.evaluate("cell => getComputedStyle(cell).wordBreak") == "normal"
+    # No word of the reason is split across two lines.
+    split_words = reason.evaluate(
+        """cell => {
+            const text = [...cell.childNodes].find(n => n.nodeType === Node.TEXT_NODE);
+            const split = [];
+            for (const match of text.textContent.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(text, match.index);
+                range.setEnd(text, match.index + match[0].length);
+                if (range.getClientRects().length > 1) split.push(match[0]);
+            }
+            return split;
+        }"""
+    )
+    assert split_words == []
+    seen = page.evaluate("window.progressSeen")
+    assert any("frame 1 of 3 of this video" in text for text in seen), seen
+    assert any("frame 3 of 3 of this video" in text for text in seen), seen

@@ -18,29 +18,49 @@ const send = document.getElementById("protect-send");
 document.getElementById("protect-needs-js").hidden = true;
 picker.hidden = false;
 
-function cell(text, numeric = false) {
+function cell(label, text, className = "") {
   const td = document.createElement("td");
-  td.className = "govuk-table__cell" + (numeric ? " govuk-table__cell--numeric" : "");
+  td.className = `govuk-table__cell ${className}`.trim();
+  td.dataset.label = label; // shown above the value when a phone stacks the columns
   td.textContent = text;
   return td;
 }
 
-function row(name, fingerprint, detail) {
+/** One file's row: its name, its fingerprint (a PDQ hash, or a video's frame count, or a
+ * dash), and what happens to it, in words. */
+function row(name, fingerprint, result, sent, isHash = true) {
   const tr = document.createElement("tr");
   tr.className = "govuk-table__row";
-  tr.append(cell(name));
-  const td = cell("");
-  const code = document.createElement("code");
-  code.className = "dp-hash";
-  code.textContent = fingerprint;
-  td.append(code);
-  tr.append(td, cell(detail, true));
+  const print = cell("Fingerprint", fingerprint && !isHash ? fingerprint : "");
+  if (fingerprint && isHash) {
+    const code = document.createElement("code");
+    code.className = "dp-hash";
+    code.textContent = fingerprint;
+    print.append(code);
+  } else if (!fingerprint) {
+    print.textContent = "–";
+  }
+  const outcome = cell("Result", "", "dp-fingerprint-result");
+  const tag = document.createElement("strong");
+  tag.className = `govuk-tag govuk-tag--${sent ? "green" : "grey"}`;
+  tag.textContent = sent ? "Ready to send" : "Not sent";
+  outcome.append(tag);
+  if (result) outcome.append(document.createElement("br"), result);
+  tr.append(cell("File", name, "dp-file-name"), print, outcome);
   return tr;
 }
 
-async function fingerprint(file) {
+// Why a fingerprint is not sent, in the person's words rather than a quality score.
+const TOO_LITTLE_DETAIL =
+  "There is too little detail in it (for example, it is very dark, blurred or mostly one colour), so copies could not be recognised reliably.";
+const NO_CLEAR_FRAMES =
+  "None of its frames has enough detail (for example, they are very dark or blurred), so copies could not be recognised reliably.";
+
+async function fingerprint(file, onFrame) {
   if (file.type.startsWith("video/")) {
-    const features = await vpdqHashVideo(file);
+    const features = await vpdqHashVideo(file, {
+      onProgress: (_, done, total) => onFrame(done, total),
+    });
     const good = features.filter((f) => f.quality >= MIN_QUALITY);
     const quality = good.length
       ? Math.round(good.reduce((sum, f) => sum + f.quality, 0) / good.length)
@@ -48,10 +68,11 @@ async function fingerprint(file) {
     const value = features
       .map((f) => `${f.frame_number},${f.quality},${f.hash},${f.timestamp.toFixed(3)}`)
       .join("\n");
-    return { type: "vpdq", value, quality, shown: `${features.length} frames` };
+    const shown = `Video: ${features.length} frame${features.length === 1 ? "" : "s"}`;
+    return { type: "vpdq", value, quality, shown, lowDetail: NO_CLEAR_FRAMES };
   }
   const { hash, quality } = await pdqHashFile(file);
-  return { type: "pdq", value: hash, quality, shown: hash };
+  return { type: "pdq", value: hash, quality, shown: hash, lowDetail: TOO_LITTLE_DETAIL };
 }
 
 input.addEventListener("change", async () => {
@@ -60,17 +81,20 @@ input.addEventListener("change", async () => {
   rows.replaceChildren();
   send.disabled = true;
   for (const [index, file] of files.entries()) {
-    progress.textContent = `Making fingerprint ${index + 1} of ${files.length}…`;
+    const making = `Making fingerprint ${index + 1} of ${files.length}`;
+    progress.textContent = `${making}…`;
     try {
-      const signal = await fingerprint(file);
+      const signal = await fingerprint(file, (done, total) => {
+        progress.textContent = `${making}: frame ${done} of ${total} of this video…`;
+      });
       if (signal.quality < MIN_QUALITY) {
-        rows.append(row(file.name, "Not sent: too little detail to be matched reliably", signal.quality));
+        rows.append(row(file.name, "", signal.lowDetail, false));
         continue;
       }
       signals.push({ type: signal.type, value: signal.value, quality: signal.quality });
-      rows.append(row(file.name, signal.shown, signal.quality));
+      rows.append(row(file.name, signal.shown, "", true, signal.type === "pdq"));
     } catch (problem) {
-      rows.append(row(file.name, `Not sent: ${problem.message}`, "–"));
+      rows.append(row(file.name, "", `${problem.message}.`, false));
     }
   }
   field.value = JSON.stringify(signals);

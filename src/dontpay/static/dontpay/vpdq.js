@@ -37,8 +37,8 @@ function until(video, event) {
 
 /**
  * vPDQ features of a video File or Blob: one frame every `secondsPerFrame` seconds, from 0.
- * `onProgress(fraction)` is called after each frame. Rejects with UnplayableVideo when the
- * browser cannot decode the format.
+ * `onProgress(fraction, framesDone, framesInAll)` is called after each frame. Rejects with
+ * UnplayableVideo when the browser cannot decode the format.
  */
 export async function vpdqHashVideo(file, { secondsPerFrame = 1, onProgress } = {}) {
   if (!(secondsPerFrame > 0)) throw new RangeError("secondsPerFrame must be positive");
@@ -70,7 +70,7 @@ export async function vpdqHashVideo(file, { secondsPerFrame = 1, onProgress } = 
       context.drawImage(video, 0, 0, width, height);
       const { hash, quality } = pdqHash(context.getImageData(0, 0, width, height));
       features.push({ quality, frame_number: index, hash, timestamp });
-      onProgress?.((index + 1) / samples);
+      onProgress?.((index + 1) / samples, index + 1, samples);
     }
     return features;
   } finally {
