@@ -120,7 +120,7 @@ def test_each_file_says_in_words_whether_it_is_sent_and_videos_show_their_frames
         for row in (rows.nth(i) for i in range(3))
     ]
     assert cells[0][2] == "Ready to send"
-    assert cells[1][1] == "–"
+    assert cells[1][1] == "\N{EN DASH}"
     assert cells[1][2].startswith("Not sent\n")
     assert "too little detail" in cells[1][2]
     assert cells[2][1] == "Video: 3 frames"
