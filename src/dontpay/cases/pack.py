@@ -4,12 +4,8 @@ import base64
 import json
 from typing import Any
 
-import weasyprint
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
-from PIL import ImageFile
-from weasyprint.urls import URLFetcher
 
 from dontpay.domain.custody import build_pack, event_as_json
 from dontpay.domain.reports import SECTIONS, summarise, timeline
@@ -17,14 +13,11 @@ from dontpay.domain.reports import SECTIONS, summarise, timeline
 from .custody import chain_of, record_event
 from .evidence import evidence_name, read_evidence
 from .models import Report
+from .pdf import render_pdf
 from .reports import read_record
 from .vault import organisation_keys
 
 PACK_FORMAT = "dontpay-report/1"
-
-# Importing WeasyPrint switches on Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would make
-# every later evidence check accept truncated images. Our PDFs only embed complete thumbnails.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 def report_pack(report: Report, actor: str = "person", *, sent_only: bool = False) -> bytes:
@@ -88,7 +81,7 @@ def _build(report: Report, sent_only: bool) -> bytes:
 
 
 def _pdf(document: dict[str, Any], evidence: list[dict[str, Any]], record: dict[str, Any]) -> bytes:
-    """The human-readable report, from a Django template, rendered without any network access."""
+    """The human-readable report, from a Django template (thumbnails embedded as data: URIs)."""
     sections = [
         {
             "section": section,
@@ -103,7 +96,7 @@ def _pdf(document: dict[str, Any], evidence: list[dict[str, Any]], record: dict[
             item["thumbnail_uri"] = "data:image/jpeg;base64," + base64.b64encode(
                 item["thumbnail"]
             ).decode("ascii")
-    html = render_to_string(
+    return render_pdf(
         "cases/report_pdf.html",
         {
             "report": document,
@@ -113,7 +106,3 @@ def _pdf(document: dict[str, Any], evidence: list[dict[str, Any]], record: dict[
             "evidence": evidence,
         },
     )
-    # Nothing is ever fetched for the PDF: thumbnails are embedded as data: URIs.
-    data_only = URLFetcher(allowed_protocols={"data"})
-    pdf: bytes = weasyprint.HTML(string=html, url_fetcher=data_only).write_pdf()
-    return pdf

@@ -3,11 +3,9 @@
 import base64
 from datetime import date
 
-import weasyprint
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from weasyprint.urls import URLFetcher
+from django.utils import timezone
 
 from dontpay.accounts.access import requires
 from dontpay.accounts.audit import audit
@@ -15,6 +13,7 @@ from dontpay.domain.stats import FoiTables, bar_chart_svg, foi_csv, foi_xlsx
 from dontpay.domain.stats.outcomes import OUTCOMES
 
 from .models import Case
+from .pdf import render_pdf
 from .statistics import statistics
 
 EXPORTS = {
@@ -107,16 +106,16 @@ def statistics_export(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _pdf(tables: FoiTables) -> bytes:
+    return render_pdf("cases/staff/statistics_pdf.html", statistics_pdf_context(tables))
+
+
+def statistics_pdf_context(tables: FoiTables) -> dict[str, object]:
+    """What the statistics PDF shows: the tables, the chart, and when it was produced."""
     chart = base64.b64encode(bar_chart_svg(tables).encode()).decode("ascii")
-    html = render_to_string(
-        "cases/staff/statistics_pdf.html",
-        {
-            "tables": tables,
-            "chart": f"data:image/svg+xml;base64,{chart}",
-            "outcome_names": {str(c): o.name for c, o in OUTCOMES.items()},
-        },
-    )
-    pdf: bytes = weasyprint.HTML(
-        string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})
-    ).write_pdf()
-    return pdf
+    return {
+        "tables": tables,
+        "chart": f"data:image/svg+xml;base64,{chart}",
+        "outcome_names": {str(c): o.name for c, o in OUTCOMES.items()},
+        "recorded_label": Case._meta.get_field("recorded_on").verbose_name,
+        "produced_at": timezone.now(),
+    }

@@ -257,9 +257,25 @@ USE_I18N = True
 USE_TZ = True
 
 # Logs hold no content: requests are not logged with bodies, and errors go to stderr only.
+# PDF rendering quotes content in its warnings (a missing glyph, an image), so its records lose
+# their arguments before they are written (see site/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "filters": {"without_arguments": {"()": "dontpay.site.logs.WithoutArguments"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler"},
+        "stderr_without_content": {
+            "class": "logging.StreamHandler",
+            "filters": ["without_arguments"],
+        },
+    },
     "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "weasyprint": {
+            "handlers": ["stderr_without_content"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+    },
 }

@@ -1,6 +1,6 @@
 """Showing a report's record: look up answers, turn choice values into their labels, dates."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django import template
@@ -24,13 +24,38 @@ def choice_label(value: str, field: Field) -> str:
 
 
 @register.filter
-def iso_date(value: str) -> str:
-    """An ISO date as "27 November 2026", a timestamp as "27 November 2026, 14:05"."""
-    try:
-        moment = datetime.fromisoformat(value)
-        return moment.strftime("%-d %B %Y" if len(value) == 10 else "%-d %B %Y, %H:%M")
-    except ValueError:
-        return value
+def iso_date(value: str | date | datetime | None) -> str:
+    """Dates and times in one form everywhere: "1 November 2026", "1 November 2026, 14:05 UTC".
+
+    A moment that knows its time zone is shown in UTC and says so. A time the person typed
+    (a deadline) has no zone, so it is shown as written, without one. Anything that is not a
+    date comes back unchanged.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    else:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if len(value) == 10:
+            return f"{moment.day} {moment:%B %Y}"
+    if moment.tzinfo is None:
+        return f"{moment.day} {moment:%B %Y, %H:%M}"
+    moment = moment.astimezone(UTC)
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+
+
+@register.filter
+def answer(value: str, field: Field) -> str:
+    """An answer as a person reads it: a choice's label, a date in words."""
+    if field.kind in ("date", "datetime"):
+        return iso_date(value)
+    return choice_label(value, field)
 
 
 @register.filter

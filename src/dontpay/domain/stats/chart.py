@@ -14,6 +14,12 @@ from .serialise import suppressed
 WIDTH = 640
 HEIGHT = 400
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 88, 320
+FONT_SIZE = 13
+#: A generous width of one character of the label font, as a share of the font size, to leave
+#: room for year labels without measuring text (an SVG has no layout step to ask).
+CHARACTER_WIDTH = 0.62
+#: More periods than this and the year labels are turned 45 degrees so they fit.
+ROTATE_ABOVE = 10
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#0b0c0c"
 GREY = "#505a5f"
@@ -46,13 +52,15 @@ def bar_chart_svg(tables: FoiTables, by: str = "financial_year") -> str:
     }
     title = TITLES[kind]
     ids = f"foi-chart-{kind.replace('_', '-')}"
+    axis_title_y = BOTTOM + period_labels_depth(list(values)) + 10 + FONT_SIZE
+    height = max(HEIGHT, axis_title_y + 14)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}"'
-        f' viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{ids}-title {ids}-desc"'
-        f' font-family={quoteattr(FONT)} font-size="13" fill={quoteattr(INK)}>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}"'
+        f' viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{ids}-title {ids}-desc"'
+        f' font-family={quoteattr(FONT)} font-size="{FONT_SIZE}" fill={quoteattr(INK)}>',
         f'<title id="{ids}-title">{escape(title)}</title>',
         f'<desc id="{ids}-desc">{escape(_description(values, below, kind))}</desc>',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
         f'<text x="{LEFT}" y="28" font-size="17" font-weight="bold">{escape(title)}</text>',
     ]
     if not values or tables.total.reports == 0:
@@ -62,7 +70,7 @@ def bar_chart_svg(tables: FoiTables, by: str = "financial_year") -> str:
         )
     else:
         parts.extend(_legend())
-        parts.extend(_axes(max(max(pair) for pair in values.values()), kind))
+        parts.extend(_axes(max(max(pair) for pair in values.values()), kind, axis_title_y))
         parts.extend(_bars(values, below))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -104,7 +112,17 @@ def _y(value: int, top: int) -> float:
     return BOTTOM - (BOTTOM - TOP) * value / top
 
 
-def _axes(highest: int, kind: PeriodType) -> list[str]:
+def period_labels_depth(periods: list[str]) -> int:
+    """How far below the axis the year labels reach: one line, or turned 45 degrees when there
+    are many, so the axis title can go below them instead of across them."""
+    first_line = 18
+    if len(periods) <= ROTATE_ABOVE:
+        return first_line + 4
+    longest = max(len(period) for period in periods) * CHARACTER_WIDTH * FONT_SIZE
+    return first_line + math.ceil(longest * math.sin(math.pi / 4)) + 4
+
+
+def _axes(highest: int, kind: PeriodType, axis_title_y: int) -> list[str]:
     top, step = _scale(highest)
     parts = []
     for tick in range(0, top + 1, step):
@@ -122,7 +140,7 @@ def _axes(highest: int, kind: PeriodType) -> list[str]:
         f' transform="rotate(-90 18 {middle:.0f})">Number of reports</text>'
     )
     parts.append(
-        f'<text x="{(LEFT + WIDTH - RIGHT) / 2:.0f}" y="{HEIGHT - 14}"'
+        f'<text x="{(LEFT + WIDTH - RIGHT) / 2:.0f}" y="{axis_title_y}"'
         f' text-anchor="middle">{escape(AXIS_LABELS[kind])}</text>'
     )
     return parts
@@ -133,7 +151,7 @@ def _bars(values: dict[str, list[int]], below: int) -> list[str]:
     top, _ = _scale(highest)
     slot = (WIDTH - RIGHT - LEFT) / len(values)
     bar = min(40.0, slot * 0.38)
-    rotate = len(values) > 10
+    rotate = len(values) > ROTATE_ABOVE
     parts = []
     for index, (period, pair) in enumerate(values.items()):
         centre = LEFT + slot * (index + 0.5)
