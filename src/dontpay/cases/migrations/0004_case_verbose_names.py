@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0002_case_casenote"),
+        ("cases", "0003_consent_to_send_and_link"),
     ]
 
     operations = [
