@@ -11,10 +11,10 @@ from django.forms.models import model_to_dict
 from dontpay.accounts.models import AuditEvent
 from dontpay.cases.forms import CaseForm
 from dontpay.cases.models import Case, CaseNote
-from dontpay.cases.reports import create_report
 
 from ..accounts.staff import signed_in
 from ..forms import submitted_unchanged
+from .factories import sent_report
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ CASEWORK_FIELDS = list(CaseForm.Meta.fields)
 
 
 def _case(**police_record: object) -> Case:
-    report = create_report("GB", under_18=False).report
+    report = sent_report("GB", under_18=False)
     Case.objects.filter(report=report).update(**police_record)
     return Case.objects.get(report=report)
 

@@ -12,14 +12,15 @@ import pytest
 from pypdf import PdfReader
 
 from dontpay.cases.evidence import add_evidence
+from dontpay.cases.models import Report
 from dontpay.cases.pack import report_pack
 from dontpay.cases.pdf import laid_out
-from dontpay.cases.reports import add_item, create_report, save_section
+from dontpay.cases.reports import add_item, save_section
 from dontpay.cases.stats_views import statistics_pdf_context
 from dontpay.domain.reports import section
 from dontpay.domain.stats import CaseRecord, foi_tables
 
-from .factories import screenshot
+from .factories import screenshot, sent_report
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +43,18 @@ def noto() -> None:
         pytest.skip("Debian's Noto fonts are not installed (apt-get install fonts-noto-core)")
 
 
-def _report_pdf() -> PdfReader:
-    report = create_report("GB", under_18=False).report
+def _fill(report: Report) -> None:
     add_item(report, section("who"), {"platform": "instagram", "display_name": DISPLAY_NAME})
     save_section(report, section("when"), {"started_on": "2026-11-01"})
     add_item(report, section("demands"), {"amount": "500", "deadline": "2026-11-20T21:30"})
     add_evidence(report, "threat.png", screenshot())
-    pack = zipfile.ZipFile(io.BytesIO(report_pack(report)))
+
+
+def _report_pdf() -> PdfReader:
+    report = sent_report("GB", under_18=False, fill=_fill)
+    pack = zipfile.ZipFile(
+        io.BytesIO(report_pack(report, actor="staff:caseworker-1", sent_only=True))
+    )
     return PdfReader(io.BytesIO(pack.read("report.pdf")))
 
 

@@ -306,23 +306,28 @@ def test_six_wrong_passphrases_from_one_device_never_stop_the_owner_on_another(
 
 
 def test_saving_a_record_page_unchanged_keeps_its_dates(client: Client) -> None:
-    from dontpay.cases.reports import read_record
+    from dontpay.cases.reports import open_report, read_record
 
+    from ..cases.factories import held
     from ..forms import submitted_unchanged
 
-    reference, _ = start(client)
+    reference, passphrase = start(client)
+
+    def record() -> dict[str, object]:
+        opened = open_report(reference, passphrase, "test")
+        assert opened is not None
+        with held(opened) as report:
+            return read_record(report)
+
     when = {"started_on": "2026-10-02", "threats_on": "2026-10-03"}
     assert client.post("/report/record/when/", when).status_code == 302
     page = client.get("/report/record/when/").content.decode()
-    assert (
-        client.post("/report/record/when/", submitted_unchanged(page, "started_on")).status_code
-        == 302
-    )
-    assert read_record(Report.objects.get(reference=reference))["when"] == when
+    resaved = client.post("/report/record/when/", submitted_unchanged(page, "started_on"))
+    assert resaved.status_code == 302
+    assert record()["when"] == when
     demand = {"amount": "500", "currency": "GBP", "deadline": "2026-10-04T21:30"}
     assert client.post("/report/record/demands/", demand | {"action": "add"}).status_code == 302
-    record = read_record(Report.objects.get(reference=reference))
-    assert record["demands"] == [demand | {"amount": "500.00"}]
+    assert record()["demands"] == [demand | {"amount": "500.00"}]
 
 
 def test_removing_a_file_asks_first_and_then_confirms(client: Client) -> None:
