@@ -75,7 +75,11 @@ def test_caseworker_triages_records_an_outcome_and_exports(
     page.get_by_label("Outcome date").fill("2026-11-25")
     page.get_by_role("button", name="Save case").click()
     expect(page.locator(".govuk-caption-l")).to_contain_text("Closed")
-    expect(page.get_by_text("Changed:")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Case saved")
+    expect(page.get_by_text("Status: New \N{RIGHTWARDS ARROW} Closed")).to_be_visible()
+    expect(
+        page.get_by_text("Outcome date: none \N{RIGHTWARDS ARROW} 25 November 2026")
+    ).to_be_visible()
 
     page.get_by_role("link", name="Statistics").click()
     expect(page.get_by_role("heading", name="FOI statistics")).to_be_visible()
