@@ -34,12 +34,18 @@ _TRACKING_KEYS = frozenset(
 
 def trim_url_end(text: str, start: int, end: int) -> int:
     """Where a URL found at text[start:end] really ends: without the sentence's punctuation."""
+    # Counted once and kept up to date, so that a URL followed by thousands of ")" is trimmed in
+    # linear time.
+    unbalanced = {
+        closer: text.count(closer, start, end) - text.count(opener, start, end)
+        for closer, opener in _CLOSERS.items()
+    }
     while end > start:
         last = text[end - 1]
-        if last in _SENTENCE_END or (
-            last in _CLOSERS
-            and text.count(_CLOSERS[last], start, end) < text.count(last, start, end)
-        ):
+        if last in _SENTENCE_END:
+            end -= 1
+        elif last in _CLOSERS and unbalanced[last] > 0:
+            unbalanced[last] -= 1
             end -= 1
         else:
             break
