@@ -17,7 +17,9 @@ import tldextract
 from .family import Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 
-URL_CHARACTERS = r"[^\s<>\"'`{}|\\^]"
+# An apostrophe belongs to a URL only between letters or digits (`?q=it's`), so that a URL in
+# single quotes ends at the quote; a backslash is kept where written (encoded on export).
+URL_CHARACTERS = r"(?:[^\s<>\"'`{}|^]|(?<=\w)'(?=\w))"
 _URL = re.compile(rf"(?<![\w@.])(?:https?://|www\.){URL_CHARACTERS}+", re.IGNORECASE)
 _SENTENCE_END = ".,;:!?*'\"…"
 _CLOSERS = {")": "(", "]": "["}
@@ -125,5 +127,9 @@ class UrlFamily(IndicatorFamily):
                 ("url::https://en.wikipedia.org/wiki/Sextortion_(crime)",),
             ),
             Example("go to www.example.co.uk!", ("url::https://www.example.co.uk/",)),
+            Example(
+                "https://example.net/p?q=it's&x=\\y and 'https://exämple.de/pfad'",
+                ("url::https://example.net/p?q=it's&x=\\y", "url::https://exämple.de/pfad"),
+            ),
             Example("ftp://files.test/x and www.notasuffix and example.com are not web links"),
         )
