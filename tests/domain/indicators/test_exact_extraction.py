@@ -61,7 +61,8 @@ def test_an_email_address_is_found_whole_or_not_at_all(
     assert found in ([], [expected], [unquoted])
     for value in found:
         local = value.rsplit("@", 1)[0]
-        assert local in address.lower() and address.lower().endswith(value.split("@")[1])
+        assert local in address.lower()
+        assert address.lower().endswith(value.split("@")[1])
         assert address.lower().index(local) + len(local) == address.index("@")
 
 
@@ -71,7 +72,7 @@ def test_a_link_is_never_cut_inside_its_path(
     url: str, before: str, after: str, separator: str
 ) -> None:
     text, start, end = in_text(url, before, after, separator)
-    found = [value for value in found_within(text, start, end, "url")]
+    found = list(found_within(text, start, end, "url"))
     assert len(found) <= 1
     for value in found:
         # Sentence punctuation and unbalanced brackets at the end are trimmed, nothing else.
