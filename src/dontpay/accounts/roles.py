@@ -16,7 +16,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "intel.export": frozenset({ANALYST, ADMIN}),
     "warninglist.change": frozenset({ADMIN}),
     "intel.recluster": frozenset({ADMIN}),
-    "bank.view": frozenset({ANALYST, ADMIN}),
 }
 
 

@@ -5,7 +5,6 @@ so no CSRF check applies. The OpenAPI schema is published at ``/api/v1/openapi.j
 no interactive documentation page, since it would load its scripts from another origin.
 """
 
-import json
 from typing import Literal
 
 from django.http import HttpRequest, StreamingHttpResponse
@@ -14,6 +13,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
+from dontpay.domain.bounded_json import load_json
 from dontpay.domain.signals import VpdqFeature
 
 from .auth import PlatformTokenAuth
@@ -53,7 +53,7 @@ class JsonBodyParser(Parser):
             raise UnsupportedMediaType(
                 f"Send the body as application/json, not {request.content_type or 'nothing'}"
             )
-        parsed = json.loads(request.body)
+        parsed = load_json(request.body)  # JsonTooDeep becomes a 400 problem
         if not isinstance(parsed, dict):
             raise BodyNotAnObject("expected a JSON object")
         return parsed

@@ -78,18 +78,22 @@ INSTALLED_APPS = [
     "dontpay.bank",
 ]
 
+# The headers every response needs (frame refusal, no caching, CSP) are set by the outermost
+# middleware, so that static files and the 400 for a wrong Host header carry them too.
 MIDDLEWARE = [
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dontpay.site.middleware.PrivateResponseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "dontpay.site.middleware.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "dontpay.site.middleware.PrivateResponseMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Before any view (or CSRF's check) reads a body: refuses bodies too large to accept.
+    "dontpay.site.middleware.RequestSizeMiddleware",
 ]
 
 # Staff sign in with a password and a TOTP code; django-axes locks an account (or an address)
