@@ -196,6 +196,9 @@ DONTPAY_EVIDENCE_MAX_REPORT_MB = int(os.environ.get("DONTPAY_EVIDENCE_MAX_REPORT
 FILE_UPLOAD_HANDLERS = ["dontpay.help.uploads.EvidenceUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
 
+#: The organisation running this instance, named as the maker of STIX and MISP exports.
+DONTPAY_ORGANISATION = os.environ.get("DONTPAY_ORGANISATION", "dontpay")
+
 #: Where "Exit this page" sends the person: a busy, ordinary site that looks innocent on screen.
 DONTPAY_EXIT_URL = os.environ.get("DONTPAY_EXIT_URL", "https://www.bbc.co.uk/weather")
 

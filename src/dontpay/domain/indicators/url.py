@@ -10,8 +10,9 @@ must end in a known public suffix (tldextract's bundled snapshot, never fetched)
 import re
 from collections.abc import Iterator
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
+import idna
 import tldextract
 
 from .family import Example, IndicatorFamily
@@ -84,6 +85,32 @@ def normalise_url(raw: str) -> str:
     )
     path = parts.path.removesuffix("/") if len(parts.path) > 1 else "/"
     return f"https://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+#: What RFC 3986 allows unencoded in a path, query or fragment (and "%" of existing escapes).
+_URI_SAFE = "/?#[]@!$&'()*+,;=:%-._~"
+
+
+def iri_to_uri(iri: str) -> str:
+    """The URI (RFC 3986) for an IRI (RFC 3987): the host in IDNA (`xn--…`), and every other
+    character a URI may not hold (letters of other scripts, a backslash) percent-encoded as UTF-8.
+    A URI is returned unchanged; tools that read only URIs (STIX `url:value`) get this form."""
+    parts = urlsplit(iri)
+    host = parts.hostname or ""
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii") if not host.isascii() else host
+    except idna.IDNAError:
+        ascii_host = quote(host, safe="")
+    netloc = ascii_host if parts.port is None else f"{ascii_host}:{parts.port}"
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=_URI_SAFE),
+            quote(parts.query, safe=_URI_SAFE),
+            quote(parts.fragment, safe=_URI_SAFE),
+        )
+    )
 
 
 def _is_tracking(key: str) -> bool:
