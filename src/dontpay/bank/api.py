@@ -159,6 +159,14 @@ def signals(request: HttpRequest, page: Query[FeedQuery]) -> dict[str, object]:
 
 
 _TEXT_BODY = {"content": {"text/plain": {"schema": {"type": "string"}}}}
+#: At least one pdq or vpdq line; whether each line is a valid signal, the server says (422).
+_SIGNAL_FILE_BODY = {
+    "content": {
+        "text/plain": {
+            "schema": {"type": "string", "minLength": 5, "pattern": "(^|\\n)v?pdq [^\\n]"}
+        }
+    }
+}
 
 
 @api.get(
@@ -184,7 +192,7 @@ def export(
     "/bank/import",
     auth=PlatformTokenAuth(PlatformToken.BANK),
     response={201: ImportResponse, **_ERRORS},
-    openapi_extra={"requestBody": {"required": True, **_TEXT_BODY}},
+    openapi_extra={"requestBody": {"required": True, **_SIGNAL_FILE_BODY}},
     summary="Add a threatexchange signal file to the bank",
 )
 def import_file(request: HttpRequest) -> Status[dict[str, object]]:
