@@ -1,8 +1,11 @@
 """Each request that used to be a server error is now a clear 4xx, fixed where it arose."""
 
+import time
+
 import pytest
 from django.test import Client
 
+from dontpay.domain.reports.record import MAX_LONG_TEXT
 from dontpay.help.uploads import max_request_bytes
 
 from ..help.test_protect import adult_client
@@ -43,3 +46,25 @@ def test_a_body_larger_than_any_upload_gets_413_and_the_documented_message(
     assert response.status_code == 413
     assert "That is too much at once: upload up to 10 files of 20 MB." in response.text
     assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("fragment", ["$a ", "ig @a ", "a@b.co ", "http://a)"])
+def test_saving_the_longest_hostile_messages_costs_under_a_second_of_cpu(
+    client: Client, django_capture_on_commit_callbacks, fragment: str
+) -> None:  # type: ignore[no-untyped-def]
+    start(client)
+    text = (fragment * (MAX_LONG_TEXT // len(fragment)))[:MAX_LONG_TEXT]
+    started = time.process_time()
+    with django_capture_on_commit_callbacks(execute=True):  # the indexing after the save
+        response = client.post("/report/record/messages/", {"text": text, "action": "continue"})
+    assert response.status_code == 302
+    assert time.process_time() - started < 1.0
+
+
+def test_messages_longer_than_the_limit_get_a_form_error(client: Client) -> None:
+    start(client)
+    response = client.post(
+        "/report/record/messages/", {"text": "$a " * 20_000, "action": "continue"}
+    )
+    assert response.status_code == 400
+    assert "This must be 50,000 characters or fewer" in response.text
