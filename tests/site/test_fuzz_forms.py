@@ -15,10 +15,10 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dontpay.cases.reports import create_report
 from dontpay.domain.reports import SECTIONS
 
 from ..accounts.staff import signed_in
+from ..cases.factories import sent_report
 from ..help.test_report_views import start
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,6 @@ def test_no_victim_form_answers_a_server_error(client: Client) -> None:
 
 
 def test_no_staff_form_answers_a_server_error() -> None:
-    reference = create_report("GB", under_18=False).report.reference
+    reference = sent_report("GB", under_18=False).reference
     forms = {path.format(reference=reference): names for path, names in STAFF_FORMS.items()}
     fuzz(signed_in("admin"), forms)

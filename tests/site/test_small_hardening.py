@@ -10,20 +10,20 @@ from django.test import Client
 from dontpay.accounts.models import AuditEvent
 from dontpay.accounts.roles import PERMISSIONS
 from dontpay.cases.evidence import add_evidence
-from dontpay.cases.reports import create_report
 
 from ..accounts.staff import signed_in
-from ..cases.factories import screenshot
+from ..cases.factories import screenshot, sent_report
 from ..help.test_protect import adult_client, fingerprints
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def report_with_evidence() -> tuple[str, int, bytes]:
-    report = create_report("GB", under_18=False).report
     content = screenshot()
-    item = add_evidence(report, "threat.png", content)
-    return report.reference, item.pk, content
+    report = sent_report(
+        "GB", under_18=False, fill=lambda r: add_evidence(r, "threat.png", content)
+    )
+    return report.reference, report.evidence.get().pk, content
 
 
 def test_static_files_carry_the_csp_and_refuse_framing(client: Client) -> None:

@@ -103,7 +103,7 @@ class Command(ProductCommand):
                 )
             pack = report_pack(report, actor="command", sent_only=True)
         else:
-            passphrase = options.get("stdin", sys.stdin).readline().strip()
+            passphrase = (options.get("stdin") or sys.stdin).readline().strip()
             try:
                 opened = open_report(reference, passphrase, CLI_CLIENT)
             except TooManyAttempts as wait:
