@@ -14,6 +14,8 @@ from dontpay.domain.indicators import InvalidIndicator, canonical_indicator, fin
 LOCAL_ALPHABET = "abcxyz019" + "!#$%&'*+-/=?^_`{|}~." + "\\" + "üïéßø" + "дж"
 LABEL_ALPHABET = "abcxyz019-äöüéя"
 SEPARATORS = st.sampled_from([" ", ", ", "\n", " (", ") ", ": ", " - ", "\t", "! "])
+# Around a link, a bracket could close one the link opened ("/a(" + ") "), which is right.
+LINK_SEPARATORS = st.sampled_from([" ", ", ", "\n", ": ", " - ", "\t", "! "])
 WORDS = st.text(alphabet="abc XYZ", max_size=12)
 SUFFIXES = st.sampled_from(["com", "co.uk", "de", "net", "org"])
 
@@ -67,7 +69,7 @@ def test_an_email_address_is_found_whole_or_not_at_all(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(urls, WORDS, WORDS, SEPARATORS)
+@given(urls, WORDS, WORDS, LINK_SEPARATORS)
 def test_a_link_is_never_cut_inside_its_path(
     url: str, before: str, after: str, separator: str
 ) -> None:
