@@ -1,5 +1,6 @@
-"""Requests generated from the published OpenAPI schema never cause a server error, and every
-response matches the schema."""
+"""Requests generated from the published OpenAPI schema never cause a server error, every
+response matches the schema, and the schema says what the server accepts: schemathesis runs
+every one of its checks, including that valid data is accepted and invalid data refused."""
 
 from collections.abc import Callable, Iterator
 
@@ -10,10 +11,15 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 pytestmark = pytest.mark.django_db
+
+#: Operations whose valid inputs JSON Schema cannot describe: a cursor is valid only if this
+#: server handed it out (a well-formed one from elsewhere is refused, 422, so that no change is
+#: skipped), and whether each line of a signal file is a valid signal the server says (422,
+#: naming the line). Every other check runs on them.
+SEMANTIC_VALIDITY = {"/signals", "/bank/import"}
 
 
 @pytest.fixture
@@ -45,8 +51,8 @@ def test_generated_requests_conform_to_the_schema(token: Callable[..., str], set
             suppress_health_check=list(HealthCheck),
         )
         def conforms(case: schemathesis.Case) -> None:
-            case.call_and_validate(
-                headers=headers, checks=[not_a_server_error, response_schema_conformance]
-            )
+            path = case.path.removeprefix("/api/v1")
+            excluded = [positive_data_acceptance] if path in SEMANTIC_VALIDITY else []
+            case.call_and_validate(headers=headers, excluded_checks=excluded)
 
         conforms()

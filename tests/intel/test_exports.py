@@ -13,6 +13,7 @@ from pymisp import MISPEvent
 from dontpay.domain.correlate import ClusterReport, IndicatorRow, explain
 from dontpay.intel.clusters import explain_cluster
 from dontpay.intel.exports import (
+    ACCOUNT_KIND_EXTENSION,
     ExportedIndicator,
     cluster_csv,
     cluster_indicators,
@@ -66,17 +67,22 @@ def test_the_stix_bundle_parses_back_as_strict_stix_2_1() -> None:
     assert set(grouping.object_refs) == {
         item.id for kind in ("user-account", "indicator") for item in by_type[kind]
     }
-    accounts = {(a.account_type, a.account_login) for a in by_type["user-account"]}
+    accounts = {
+        (a.get("account_type"), a.extensions[ACCOUNT_KIND_EXTENSION]["kind"], a.account_login)
+        for a in by_type["user-account"]
+    }
     assert accounts == {
-        ("crypto-wallet-btc", WALLET),
-        ("instagram", "offender.one"),
-        ("phone", OFFENDER_PHONE),
+        (None, "crypto-wallet-btc", WALLET),
+        (None, "instagram", "offender.one"),
+        (None, "phone", OFFENDER_PHONE),
     }
     patterns = {i.pattern for i in by_type["indicator"]}
     assert (
         f"[user-account:account_login = '{WALLET}' AND "
-        "user-account:account_type = 'crypto-wallet-btc']"
+        f"user-account:extensions.'{ACCOUNT_KIND_EXTENSION}'.kind = 'crypto-wallet-btc']"
     ) in patterns
+    (identity,) = by_type["identity"]
+    assert all(i.created_by_ref == identity.id for i in by_type["indicator"])
     assert all(i.object_marking_refs == [stix2.v21.TLP_AMBER.id] for i in by_type["indicator"])
 
 
@@ -90,7 +96,8 @@ def test_stix_patterns_escape_quotes() -> None:
     indicator = ExportedIndicator("url", "https://x.test/o'k\\", "", False, now, {"DP-A": now})
     parsed = stix2.parse(stix_bundle(explanation, [indicator]), allow_custom=False)
     (stix_indicator,) = [o for o in parsed.objects if o.type == "indicator"]
-    assert stix_indicator.pattern == r"[url:value = 'https://x.test/o\'k\\']"
+    # The backslash, which a URI may not hold, is percent-encoded; the apostrophe is escaped.
+    assert stix_indicator.pattern == r"[url:value = 'https://x.test/o\'k%5C']"
 
 
 def test_the_misp_event_loads_back_with_the_same_attributes_and_objects() -> None:

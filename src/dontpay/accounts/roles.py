@@ -17,7 +17,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "warninglist.view": frozenset({ANALYST, ADMIN}),
     "warninglist.change": frozenset({ADMIN}),
     "intel.recluster": frozenset({ADMIN}),
-    "bank.view": frozenset({ANALYST, ADMIN}),
 }
 
 

@@ -5,7 +5,6 @@ so no CSRF check applies. The OpenAPI schema is published at ``/api/v1/openapi.j
 no interactive documentation page, since it would load its scripts from another origin.
 """
 
-import json
 from typing import Literal
 
 from django.http import HttpRequest, StreamingHttpResponse
@@ -14,6 +13,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
+from dontpay.domain.bounded_json import load_json
 from dontpay.domain.signals import VpdqFeature
 
 from .auth import PlatformTokenAuth
@@ -53,7 +53,7 @@ class JsonBodyParser(Parser):
             raise UnsupportedMediaType(
                 f"Send the body as application/json, not {request.content_type or 'nothing'}"
             )
-        parsed = json.loads(request.body)
+        parsed = load_json(request.body)  # JsonTooDeep becomes a 400 problem
         if not isinstance(parsed, dict):
             raise BodyNotAnObject("expected a JSON object")
         return parsed
@@ -159,6 +159,14 @@ def signals(request: HttpRequest, page: Query[FeedQuery]) -> dict[str, object]:
 
 
 _TEXT_BODY = {"content": {"text/plain": {"schema": {"type": "string"}}}}
+#: At least one pdq or vpdq line; whether each line is a valid signal, the server says (422).
+_SIGNAL_FILE_BODY = {
+    "content": {
+        "text/plain": {
+            "schema": {"type": "string", "minLength": 5, "pattern": "(^|\\n)v?pdq [^\\n]"}
+        }
+    }
+}
 
 
 @api.get(
@@ -184,7 +192,7 @@ def export(
     "/bank/import",
     auth=PlatformTokenAuth(PlatformToken.BANK),
     response={201: ImportResponse, **_ERRORS},
-    openapi_extra={"requestBody": {"required": True, **_TEXT_BODY}},
+    openapi_extra={"requestBody": {"required": True, **_SIGNAL_FILE_BODY}},
     summary="Add a threatexchange signal file to the bank",
 )
 def import_file(request: HttpRequest) -> Status[dict[str, object]]:

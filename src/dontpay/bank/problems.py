@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from dontpay.domain.bounded_json import JsonTooDeep
+
 PROBLEM_TYPE = "application/problem+json"
 _TITLES = {
     400: "Malformed request",
@@ -94,6 +96,8 @@ def _problem_from_http_error(exc: HttpError) -> ApiProblem:
         return ApiProblem(415, str(cause))
     if isinstance(cause, BodyNotAnObject):
         return ApiProblem(422, str(cause), [f"body: {cause}"])
+    if isinstance(cause, JsonTooDeep):
+        return ApiProblem(400, f"The body is not JSON we read: it is {cause}")
     if isinstance(cause, json.JSONDecodeError):
         return ApiProblem(
             400,

@@ -15,9 +15,16 @@ MAX_MATCH_SIGNALS = 1000
 MAX_VIDEO_FEATURES = 10_800
 
 _EXAMPLE_PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+#: Published in the schema; the validators below enforce it with messages that say what is wrong.
+PDQ_PATTERN = "^[0-9a-fA-F]{64}$"
+#: A cursor is URL-safe base64, as `next` returns it.
+CURSOR_PATTERN = "^[A-Za-z0-9_-]*$"
+MAX_CURSOR_LENGTH = 64
 
 
 def _pdq(value: str) -> str:
+    if value != value.strip():
+        raise ValueError("PDQ hash has spaces around it; send the 64 hex digits alone")
     try:
         return parse_pdq(value)
     except InvalidSignal as problem:
@@ -25,8 +32,16 @@ def _pdq(value: str) -> str:
 
 
 class SignalIn(Schema):
-    type: str = Field(description='The signal type: "pdq".', examples=["pdq"])
-    value: str = Field(description="A PDQ hash: 64 hex digits.", examples=[_EXAMPLE_PDQ])
+    type: str = Field(
+        description='The signal type: "pdq".',
+        examples=["pdq"],
+        json_schema_extra={"enum": ["pdq"]},
+    )
+    value: str = Field(
+        description="A PDQ hash: 64 hex digits.",
+        examples=[_EXAMPLE_PDQ],
+        json_schema_extra={"pattern": PDQ_PATTERN},
+    )
 
     @field_validator("type")
     @classmethod
@@ -63,8 +78,20 @@ class MatchResponse(Schema):
 class FeatureIn(Schema):
     frame_number: int = Field(ge=0)
     quality: int = Field(ge=0, le=100)
-    hash: str = Field(description="The frame's PDQ hash: 64 hex digits.", examples=[_EXAMPLE_PDQ])
+    hash: str = Field(
+        description="The frame's PDQ hash: 64 hex digits.",
+        examples=[_EXAMPLE_PDQ],
+        json_schema_extra={"pattern": PDQ_PATTERN},
+    )
     timestamp: float = Field(ge=0, allow_inf_nan=False, description="Seconds from the start.")
+
+    @field_validator("frame_number", "quality", "timestamp", mode="before")
+    @classmethod
+    def _a_json_number(cls, value: object) -> object:
+        # As the schema says: a JSON number; `true` or "5" is not one (pydantic would take them).
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("must be a JSON number")
+        return value
 
     @field_validator("hash")
     @classmethod
@@ -87,7 +114,12 @@ class VideoMatchResponse(Schema):
 
 
 class FeedQuery(Schema):
-    since: str = Field("", description="The `next` of the last page; empty to start.")
+    since: str = Field(
+        "",
+        description="The `next` of the last page; empty to start.",
+        # Published; the feed refuses anything else as "not a cursor this server handed out".
+        json_schema_extra={"pattern": CURSOR_PATTERN, "maxLength": MAX_CURSOR_LENGTH},
+    )
     limit: int = Field(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Changes per page.")
 
 

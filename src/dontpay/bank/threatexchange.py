@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from dontpay.domain.bounded_json import load_json
 from dontpay.domain.signals import (
     InvalidSignal,
     VpdqFeature,
@@ -115,8 +116,8 @@ def _compact(feature: VpdqFeature) -> str:
 
 def _features_from_json(text: str) -> list[VpdqFeature]:
     try:
-        items = json.loads(text)
-    except json.JSONDecodeError:
+        items = load_json(text)
+    except ValueError:
         raise InvalidSignal("vpdq signal is not a JSON list") from None
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
         raise InvalidSignal('vpdq signal must be a JSON list of "hash,quality,timestamp"')

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dontpay.accounts.access import requires, staff_role
 from dontpay.accounts.audit import audit
@@ -149,6 +149,7 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @requires("evidence.view")
+@require_GET  # OPTIONS, HEAD or POST get 405, never the decrypted file
 def evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """One evidence item the person sent, decrypted and checked against its hash; audited and
     chained.

@@ -43,6 +43,7 @@ from dontpay.intel.profile_photos import (
 )
 from dontpay.intel.scanning import payment_accounts_reported_before
 
+from .actions import action_number
 from .record_session import (
     RECORD_COOKIE,
     close_record,
@@ -273,10 +274,10 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
         action = request.POST.get("action", "continue")
         try:
             if action.startswith("remove-"):
-                position = action.removeprefix("remove-")
-                if not (current.repeatable and position.isdigit()):
+                position = action_number(action, "remove-")
+                if not current.repeatable or position is None:
                     raise Http404
-                remove_item(report, current, int(position))
+                remove_item(report, current, position)
                 return redirect("help:report_section", slug=slug)
             if current.repeatable:
                 add_item(report, current, values)
@@ -345,8 +346,8 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
             )
         for prefix, change in EVIDENCE_ACTIONS.items():
             if action.startswith(prefix):
-                pk = action.removeprefix(prefix)
-                item = report.evidence.filter(pk=pk).first() if pk.isdigit() else None
+                pk = action_number(action, prefix)
+                item = report.evidence.filter(pk=pk).first() if pk is not None else None
                 try:
                     if item:
                         change(item)

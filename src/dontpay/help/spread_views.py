@@ -21,6 +21,7 @@ from dontpay.bank.submissions import (
 )
 from dontpay.cases.reports import client_fingerprint
 from dontpay.cases.throttle import TooManyAttempts
+from dontpay.domain.bounded_json import load_json
 from dontpay.domain.guidance import load_pack
 
 from .record_session import current_record
@@ -149,8 +150,8 @@ def _may_submit(client: str) -> bool:
 def _parse_signals(raw: str) -> tuple[list[dict[str, Any]], list[str]]:
     """The fingerprints the page sent, as a list of {type, value, quality}, or why not."""
     try:
-        data = json.loads(raw) if raw else []
-    except json.JSONDecodeError:
+        data = load_json(raw) if raw else []
+    except ValueError:
         data = None
     if not isinstance(data, list) or not all(
         isinstance(s, dict)
@@ -184,13 +185,14 @@ def protect_check(request: HttpRequest) -> HttpResponse:
                 submission = check_submission(case_number, pin, client)
             except TooManyAttempts:
                 errors["case_number"] = "Too many attempts. Wait 15 minutes and try again"
+                status = 429
             else:
                 if submission is not None:
                     request.session.cycle_key()
                     request.session[OPEN_SUBMISSION] = submission.pk
                     return render(request, "help/protect/status.html", {"submission": submission})
                 errors["pin"] = "The case number or PIN is not right. Check both"
-        status = 400
+        status = status if status == 429 else 400
     return render(
         request,
         "help/protect/check.html",

@@ -1,19 +1,35 @@
 """Receiving evidence uploads: in memory only, and never more than the limits allow.
 
 Django normally spools large uploads to temporary files, which would put a person's
-screenshots on disk in the clear. This handler keeps every upload in memory, skips any file
-over the per-file limit as it arrives (saying so to the view), and refuses a request that is
-larger than the most a single upload page may send.
+screenshots on disk in the clear. This handler keeps every upload in memory and skips any file
+over the per-file limit as it arrives (saying so to the view). A request larger than the most a
+single upload page may send (`max_request_bytes`) never reaches it: the web server refuses it
+(`dontpay.site.server`), and so does `RequestSizeMiddleware`, with a 413 page.
 """
 
 from typing import Any
 
-from django.core.files.uploadhandler import MemoryFileUploadHandler, SkipFile, StopUpload
+from django.core.files.uploadhandler import MemoryFileUploadHandler, SkipFile
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from dontpay.cases.evidence import evidence_limits
 
 #: The most files one upload may carry (the view says so when there are more).
 MAX_FILES = 10
+#: Room for the form's other fields and the multipart framing around the files.
+_FORM_OVERHEAD = 1024 * 1024
+
+
+def max_request_bytes() -> int:
+    """The largest request body the product accepts: a full upload of `MAX_FILES` files."""
+    return MAX_FILES * evidence_limits().max_file_bytes + _FORM_OVERHEAD
+
+
+def too_much_at_once() -> str:
+    """What a person is told when one request carries more than `max_request_bytes`."""
+    megabytes = evidence_limits().max_file_bytes // 2**20
+    return f"That is too much at once: upload up to {MAX_FILES} files of {megabytes} MB."
 
 
 class EvidenceUploadHandler(MemoryFileUploadHandler):
@@ -21,16 +37,16 @@ class EvidenceUploadHandler(MemoryFileUploadHandler):
 
     def handle_raw_input(
         self, input_data: Any, META: Any, content_length: int, *args: Any, **kwargs: Any
-    ) -> None:
+    ) -> tuple[QueryDict, MultiValueDict[str, Any]] | None:
         self.refused: list[tuple[str, str]] = []
         self.request.refused_uploads = self.refused  # type: ignore[union-attr]
-        limit = evidence_limits().max_file_bytes
-        if content_length and content_length > MAX_FILES * limit + 1024 * 1024:
-            megabytes = limit // 2**20
-            reason = f"That is too much at once: upload up to {MAX_FILES} files of {megabytes} MB."
-            self.refused.append(("", reason))
-            raise StopUpload(connection_reset=True)
+        if content_length and content_length > max_request_bytes():
+            # Read nothing; the view shows the refusal. (Django would let a StopUpload raised
+            # here escape as a server error.)
+            self.refused.append(("", too_much_at_once()))
+            return QueryDict(), MultiValueDict()
         self.activated = True
+        return None
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         self.received = 0

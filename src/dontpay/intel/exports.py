@@ -8,14 +8,19 @@ reported (see docs/analysts.md). The mapping of each indicator type is documente
 import csv
 import io
 import json
+import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 import stix2
-from pymisp import MISPEvent, MISPObject
+from django.conf import settings
+from email_validator import EmailNotValidError, validate_email
+from pymisp import MISPEvent, MISPObject, MISPOrganisation
 
 from dontpay.domain.correlate import ClusterExplanation
+from dontpay.domain.indicators.url import iri_to_uri
 
 from .models import ReportIndicator
 
@@ -102,9 +107,30 @@ def _seen_in(indicator: ExportedIndicator) -> str:
 
 # STIX 2.1 ------------------------------------------------------------------------------------
 
+#: Our handles' platforms that STIX's account-type-ov names (and the name it gives them).
+ACCOUNT_TYPE_OV = {"facebook": "facebook", "skype": "skype", "x": "twitter"}
+#: The property extension that says what kind of account a `user-account` is when STIX's
+#: vocabulary has no word for it (instagram, cashapp, phone, iban, crypto-wallet-btc…): the
+#: STIX 2.1 way (section 7.3) to add a property. Its id never changes, so tools can key on it.
+ACCOUNT_KIND_EXTENSION = "extension-definition--6c5c3c3e-2b5e-4c0e-9a64-3f1d7d0c9a1b"
+#: What the stix2-validator accepts as an email-addr value (narrower than RFC 5322).
+_STIX_EMAIL = re.compile(r"^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\.[a-zA-Z0-9-.]+$")
 
-def stix_account_type(indicator: ExportedIndicator) -> str:
-    """The `user-account` account_type for an indicator STIX has no object of its own for."""
+
+def organisation_name() -> str:
+    """The organisation that makes the exports (STIX identity, MISP Org and Orgc)."""
+    return str(settings.DONTPAY_ORGANISATION_NAME)
+
+
+def _organisation_uuid() -> uuid.UUID:
+    """Stable for a name, and shaped as version 4, which STIX requires of an identity's id."""
+    named = uuid.uuid5(uuid.NAMESPACE_URL, f"dontpay:organisation:{organisation_name()}")
+    return uuid.UUID(bytes=named.bytes, version=4)
+
+
+def account_kind(indicator: ExportedIndicator) -> str:
+    """What kind of account a `user-account` is: the platform of a handle, or the indicator
+    type (`crypto-wallet-btc` for a crypto address)."""
     if indicator.type == "handle":
         return indicator.qualifier
     if indicator.type == "crypto_address":
@@ -116,33 +142,80 @@ def _stix_literal(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _stix_observable(indicator: ExportedIndicator) -> tuple[stix2.v21._STIXBase21, str]:
-    """The observable for one indicator and the STIX pattern that matches it."""
+def _ascii_email(value: str) -> str | None:
+    """The address with its domain in IDNA, if STIX's email-addr may hold it; else None."""
+    try:
+        ascii_form = validate_email(value, check_deliverability=False).ascii_email
+    except EmailNotValidError:
+        return None
+    return ascii_form if ascii_form and _STIX_EMAIL.match(ascii_form) else None
+
+
+def _stix_observable(
+    indicator: ExportedIndicator,
+) -> tuple[stix2.v21._STIXBase21 | None, str]:
+    """The observable for one indicator (None if STIX has no valid form for it) and the STIX
+    pattern that matches it."""
     if indicator.type == "email":
-        return (
-            stix2.v21.EmailAddress(value=indicator.value),
-            f"[email-addr:value = {_stix_literal(indicator.value)}]",
-        )
+        address = _ascii_email(indicator.value)
+        pattern = f"[email-addr:value = {_stix_literal(address or indicator.value)}]"
+        # An address outside the validator's rule (an apostrophe, a non-ASCII local part) is
+        # still exported, whole, in the pattern; never as an altered observable.
+        return (stix2.v21.EmailAddress(value=address) if address else None), pattern
     if indicator.type == "url":
-        return (
-            stix2.v21.URL(value=indicator.value),
-            f"[url:value = {_stix_literal(indicator.value)}]",
-        )
-    account_type = stix_account_type(indicator)
-    return (
-        stix2.v21.UserAccount(account_login=indicator.value, account_type=account_type),
-        f"[user-account:account_login = {_stix_literal(indicator.value)} AND "
-        f"user-account:account_type = {_stix_literal(account_type)}]",
+        uri = iri_to_uri(indicator.value)
+        return stix2.v21.URL(value=uri), f"[url:value = {_stix_literal(uri)}]"
+    kind = account_kind(indicator)
+    ov = ACCOUNT_TYPE_OV.get(kind) if indicator.type == "handle" else None
+    extension = {ACCOUNT_KIND_EXTENSION: {"extension_type": "property-extension", "kind": kind}}
+    account = stix2.v21.UserAccount(
+        account_login=indicator.value,
+        **({"account_type": ov} if ov else {}),
+        extensions=extension,
     )
+    pattern = (
+        f"[user-account:account_login = {_stix_literal(indicator.value)} AND "
+        f"user-account:extensions.'{ACCOUNT_KIND_EXTENSION}'.kind = {_stix_literal(kind)}]"
+    )
+    return account, pattern
+
+
+def _stix_producer() -> tuple[stix2.v21.Identity, stix2.v21.ExtensionDefinition]:
+    identity = stix2.v21.Identity(
+        id=f"identity--{_organisation_uuid()}",
+        name=organisation_name(),
+        identity_class="organization",
+        created="2026-01-01T00:00:00.000Z",
+        modified="2026-01-01T00:00:00.000Z",
+    )
+    extension = stix2.v21.ExtensionDefinition(
+        id=ACCOUNT_KIND_EXTENSION,
+        created_by_ref=identity.id,
+        created="2026-01-01T00:00:00.000Z",
+        modified="2026-01-01T00:00:00.000Z",
+        name="dontpay account kind",
+        description=(
+            "kind: what a user-account is, where account-type-ov has no word for it: a "
+            "platform (instagram, snapchat, tiktok, telegram, cashapp, paypal, ...), phone, "
+            "iban, bank-account (UK sort code-account number) or crypto-wallet-<network>."
+        ),
+        schema="docs/analysts.md in the dontpay source: the STIX export",
+        version="1.0.0",
+        extension_types=["property-extension"],
+    )
+    return identity, extension
 
 
 def stix_bundle(explanation: ClusterExplanation, indicators: list[ExportedIndicator]) -> str:
     """A STIX 2.1 bundle: a Grouping (suspicious activity) of the cluster's observables and an
-    Indicator with a STIX pattern for each, all marked TLP:AMBER."""
+    Indicator with a STIX pattern for each, all marked TLP:AMBER and made by the organisation.
+    It passes `stix2-validator --strict` (tested)."""
+    identity, extension = _stix_producer()
     objects: list[stix2.v21._STIXBase21] = []
     for indicator in indicators:
         observable, pattern = _stix_observable(indicator)
-        objects.append(observable)
+        if observable is not None:
+            objects.append(observable)
         objects.append(
             stix2.v21.Indicator(
                 name=f"{indicator.type} {indicator.value}",
@@ -151,6 +224,7 @@ def stix_bundle(explanation: ClusterExplanation, indicators: list[ExportedIndica
                 pattern=pattern,
                 pattern_type="stix",
                 valid_from=indicator.first_seen,
+                created_by_ref=identity.id,
                 object_marking_refs=[stix2.v21.TLP_AMBER],
             )
         )
@@ -159,9 +233,10 @@ def stix_bundle(explanation: ClusterExplanation, indicators: list[ExportedIndica
         description=_summary(explanation),
         context="suspicious-activity",
         object_refs=[item.id for item in objects] or [stix2.v21.TLP_AMBER.id],
+        created_by_ref=identity.id,
         object_marking_refs=[stix2.v21.TLP_AMBER],
     )
-    bundle = stix2.v21.Bundle(grouping, *objects)
+    bundle = stix2.v21.Bundle(identity, extension, stix2.v21.TLP_AMBER, grouping, *objects)
     text: str = bundle.serialize(pretty=True)
     return text
 
@@ -204,7 +279,7 @@ def _bank_account(indicator: ExportedIndicator) -> MISPObject:
 def _user_account(indicator: ExportedIndicator) -> MISPObject:
     account = MISPObject("user-account", standalone=False)
     account.add_attribute("username", value=indicator.value)
-    account.add_attribute("account-type", value=indicator.qualifier or indicator.type)
+    account.add_attribute("account-type", value=account_kind(indicator))
     return account
 
 
@@ -213,14 +288,24 @@ def misp_event(explanation: ClusterExplanation, indicators: list[ExportedIndicat
     for the rest: `user-account` (handles), `coin-address` (crypto addresses), `bank-account`
     (UK sort code and account number); each says which reports mention it."""
     event = MISPEvent()
+    organisation = MISPOrganisation()
+    organisation.from_dict(name=organisation_name(), uuid=str(_organisation_uuid()))
+    event.Orgc = organisation  # who made the event
+    event.Org = organisation  # who holds it: the same organisation, until it is shared
     event.info = f"dontpay cluster {explanation.cluster_id}: linked sextortion reports"
     event.date = explanation.first_seen.date()
+    event.timestamp = explanation.last_seen  # MISP's "last changed"; misp-stix needs it
     event.distribution = 0  # this organisation only; shared on by the analyst's choice
     event.threat_level_id = 2
     event.analysis = 2
     event.add_tag(TLP)
     event.add_attribute(
-        "text", _summary(explanation), category="Other", to_ids=False, comment="Cluster summary"
+        "text",
+        _summary(explanation),
+        category="Other",
+        to_ids=False,
+        comment="Cluster summary",
+        timestamp=explanation.last_seen,
     )
     for indicator in indicators:
         comment = _seen_in(indicator)
@@ -232,6 +317,7 @@ def misp_event(explanation: ClusterExplanation, indicators: list[ExportedIndicat
                 category=category,
                 comment=comment,
                 first_seen=indicator.first_seen,
+                timestamp=indicator.first_seen,
             )
             continue
         if indicator.type == "crypto_address":
@@ -242,7 +328,19 @@ def misp_event(explanation: ClusterExplanation, indicators: list[ExportedIndicat
             misp_object = _user_account(indicator)
         misp_object.comment = comment
         misp_object.first_seen = indicator.first_seen
+        misp_object.timestamp = indicator.first_seen
+        for attribute in misp_object.attributes:
+            attribute.timestamp = indicator.first_seen
         event.add_object(misp_object)
+    # Keep the timestamps set above (pymisp drops those of edited entries): misp-stix and
+    # MISP's own feeds read them.
+    for entry in (
+        event,
+        *event.attributes,
+        *event.objects,
+        *(attribute for misp_object in event.objects for attribute in misp_object.attributes),
+    ):
+        entry.force_timestamp = True
     # MISP imports and exports events wrapped as {"Event": {...}}.
     return json.dumps({"Event": json.loads(event.to_json())}, indent=2)
 

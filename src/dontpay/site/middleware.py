@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import render
 
 
 class PrivateResponseMiddleware:
@@ -36,3 +37,31 @@ class NoReferrerCsrfViewMiddleware(CsrfViewMiddleware):
         if request.META["HTTP_ORIGIN"] == "null":
             return True
         return bool(super()._origin_verified(request))  # type: ignore[misc]
+
+
+class RequestSizeMiddleware:
+    """Refuse a request whose declared body is larger than the product accepts, with 413.
+
+    The check reads only the Content-Length header, before anything reads the body (CSRF,
+    forms, the API), so a body too large to be an upload is never held or parsed. The web
+    server refuses the same bodies, earlier still (`dontpay.site.server`); this covers any other
+    WSGI server and gives the person a page that says what to do.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from dontpay.help.uploads import max_request_bytes, too_much_at_once
+
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > max_request_bytes():
+            if request.path.startswith("/api/"):
+                from dontpay.bank.problems import ApiProblem, problem_response
+
+                return problem_response(ApiProblem(413, "The body is larger than the API accepts"))
+            return render(request, "413.html", {"reason": too_much_at_once()}, status=413)
+        return self.get_response(request)

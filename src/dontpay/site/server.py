@@ -1,8 +1,32 @@
-"""Running the web server in-process, shared by `dontpay serve` and `dontpay demo`."""
+"""Running the web server in-process, shared by `dontpay serve` and `dontpay demo`.
+
+waitress reads each request body before the app sees it, and by default writes any body over
+512 KB (and any response over 1 MB) to a temporary file: a person's screenshots, or a report
+pack being downloaded, would sit on disk in the clear. `buffer_limits` keeps every body the
+product accepts in memory and has waitress refuse a larger one with 413 before reading it.
+"""
 
 from typing import Any
 
 from waitress import serve as waitress_serve
+
+#: waitress's own margin above the app's limit, so that a body just over the limit still reaches
+#: the app, which answers with a page saying what to do (`RequestSizeMiddleware`).
+_SERVER_MARGIN = 1024 * 1024
+
+
+def buffer_limits() -> tuple[int, int, int]:
+    """(max_request_body_size, inbuf_overflow, outbuf_overflow) for waitress: the largest body it
+    accepts, and in-memory buffers at least as big as anything the product sends or accepts."""
+    from django.conf import settings
+
+    from dontpay.help.uploads import max_request_bytes
+
+    largest_request = max_request_bytes() + _SERVER_MARGIN
+    # A report pack holds the report's evidence (at most DONTPAY_EVIDENCE_MAX_REPORT_MB) and a
+    # PDF that shows the screenshots again: twice the evidence is the most a response carries.
+    largest_response = 2 * settings.DONTPAY_EVIDENCE_MAX_REPORT_MB * 2**20 + 16 * 2**20
+    return largest_request, largest_request + 1, largest_response
 
 
 def run_web_server(host: str, port: int, threads: int, trusted_proxy: str | None = None) -> None:
@@ -20,4 +44,15 @@ def run_web_server(host: str, port: int, threads: int, trusted_proxy: str | None
             "trusted_proxy": trusted_proxy,
             "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
         }
-    waitress_serve(application, host=host, port=port, threads=threads, ident="dontpay", **proxy)
+    max_request_body_size, inbuf_overflow, outbuf_overflow = buffer_limits()
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="dontpay",
+        max_request_body_size=max_request_body_size,
+        inbuf_overflow=inbuf_overflow,
+        outbuf_overflow=outbuf_overflow,
+        **proxy,
+    )

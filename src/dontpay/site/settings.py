@@ -79,19 +79,23 @@ INSTALLED_APPS = [
     "dontpay.bank",
 ]
 
+# The headers every response needs (frame refusal, no caching, CSP) are set by the outermost
+# middleware, so that static files and the 400 for a wrong Host header carry them too.
 MIDDLEWARE = [
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dontpay.site.middleware.PrivateResponseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "dontpay.site.middleware.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "dontpay.site.middleware.PrivateResponseMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Before any view (or CSRF's check) reads a body: refuses bodies too large to accept.
+    "dontpay.site.middleware.RequestSizeMiddleware",
 ]
 
 # Staff sign in with a password and a TOTP code; django-axes locks an account (or an address)
@@ -201,7 +205,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 50
 #: Where "Exit this page" sends the person: a busy, ordinary site that looks innocent on screen.
 DONTPAY_EXIT_URL = os.environ.get("DONTPAY_EXIT_URL", "https://www.bbc.co.uk/weather")
 
-#: Who a person sends their record to, as the "Send to …" page names it.
+#: The organisation running this instance: who a person sends their record to, as the "Send to
+#: …" page names it, and the maker named in STIX and MISP exports.
 DONTPAY_ORGANISATION_NAME = os.environ.get("DONTPAY_ORGANISATION_NAME", "the helpline")
 #: What the organisation does with a record it is sent, in the organisation's own words; shown
 #: on the "Send" page beside what the product itself guarantees.

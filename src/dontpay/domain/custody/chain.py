@@ -17,6 +17,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ..bounded_json import load_json
+
 EVENT_KINDS = (
     "created",
     "field-changed",
@@ -105,7 +107,7 @@ def event_from_json(line: str) -> CustodyEvent:
     This checks shapes only: whether the hashes hold is `verify_chain`'s job.
     """
     try:
-        data = json.loads(line, parse_constant=_refuse_constant)
+        data = load_json(line, parse_constant=_refuse_constant)
     except ValueError as error:
         raise InvalidEvent(f"not JSON: {error}") from None
     if not isinstance(data, dict) or sorted(data) != sorted(_FIELDS):

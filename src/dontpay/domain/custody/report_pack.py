@@ -28,6 +28,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from ..bounded_json import load_json
 from .chain import InvalidEvent, event_from_json, verify_chain
 from .keys import OrganisationKeys
 
@@ -264,7 +265,7 @@ def _load_public_key(pem: bytes) -> Ed25519PublicKey:
 
 def _parse_manifest(manifest: bytes) -> dict[str, str]:
     try:
-        data: Any = json.loads(manifest.decode("utf-8"))
+        data: Any = load_json(manifest)
     except (UnicodeDecodeError, ValueError):
         raise _Refused(f"{MANIFEST}: not JSON") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

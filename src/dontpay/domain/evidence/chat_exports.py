@@ -4,8 +4,7 @@ Whatever we decide here is only a label: HTML evidence must still never be serve
 our origin (it is someone else's markup), only downloaded or shown as text.
 """
 
-import json
-
+from ..bounded_json import load_json
 from .checked import CHAT_EXPORT, CheckedEvidence
 from .errors import UnsupportedType
 
@@ -39,7 +38,7 @@ def _is_json_document(text: str) -> bool:
     if not text.lstrip().startswith(("{", "[")):
         return False
     try:
-        json.loads(text)
-    except (ValueError, RecursionError):
+        load_json(text)
+    except ValueError:
         return False
     return True

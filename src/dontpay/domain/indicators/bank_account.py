@@ -30,6 +30,7 @@ _BANKING_WORD = re.compile(
     r"\b(?:sort\s?codes?|s/c|accounts?|acc|acct|a/c|bank(?:s|ing)?)\b", re.IGNORECASE
 )
 _BANKING_WORD_DISTANCE = 30
+_LONGEST_BANKING_WORD = len("sort codes") + 2
 _SIX_DIGITS = re.compile(r"\d\d[-\s]?\d\d[-\s]?\d\d")
 _CANONICAL_PARTS = re.compile(
     rf"\s*(?:{_SORT_LABEL})?{_SORT}[\s,;/-]*(?:{_ACCOUNT_LABEL})?{_ACCOUNT}\s*", re.IGNORECASE
@@ -43,9 +44,13 @@ def canonical_account(sort_code: str, account: str) -> str:
 def _banking_word_near(text: str, span: tuple[int, int]) -> bool:
     """Whether a banking word ends or starts within a few words of text[span]."""
     near_start, near_end = span[0] - _BANKING_WORD_DISTANCE, span[1] + _BANKING_WORD_DISTANCE
+    # Search only around the span (the longest banking word is shorter than the margin), so
+    # that a text of many sort-code shapes costs linear, not quadratic, time.
+    window_start = max(0, near_start - _LONGEST_BANKING_WORD)
+    window_end = min(len(text), near_end + _LONGEST_BANKING_WORD)
     return any(
         word.end() >= near_start and word.start() <= near_end
-        for word in _BANKING_WORD.finditer(text)
+        for word in _BANKING_WORD.finditer(text, window_start, window_end)
     )
 
 

@@ -3,10 +3,12 @@
 In free text every address must end in a known public suffix (tldextract's offline snapshot), so
 that image names such as `photo@2x.jpg` are not addresses; the spelled-out form
 `name at gmail dot com` also needs at least one ` dot `, so that ordinary sentences ("meet at
-noon") are never addresses.
+noon") are never addresses. Local parts follow RFC 5322 and RFC 6531 as `email-validator` reads
+them (`o'brien+x@…`, `ünïcode@exämple.de`); an address is taken whole or not at all.
 """
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -16,9 +18,22 @@ from .family import Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 from .url import has_public_suffix
 
+# A plain address is found from its "@": the domain by pattern (IDN labels included), the local
+# part by reading back over every character RFC 5322 and RFC 6531 allow in one (the specials
+# `!#$%&'*+-/=?^_`{|}~`, letters and digits of any script) and the backslash, which is only
+# allowed quoted. Reading the whole run means a local part is never cut short: `o'brien@…` is
+# not `brien@…`, and `user\name@…` is no address at all rather than `name@…`.
+_DOMAIN = re.compile(r"@(?P<domain>(?:[^\W_][\w-]{0,62}\.)+[^\W\d_]{2,63})(?![\w-])")
+_LOCAL_SPECIALS = frozenset("!#$%&'*+-/=?^_`{|}~.\\")
+#: Specials that, leading a local part, are far more often the text's own punctuation
+#: ('quoted', *bold*, ~struck~) than part of the address.
+_WRAPPING = frozenset("'`*~^!#$%&/=?{|}")
+_MAX_LOCAL = 64
+
 _LOCAL = r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})"
-_PLAIN = rf"(?<![\w.%+-])(?P<plain>{_LOCAL}@(?:{_LABEL}\.)+[A-Za-z]{{2,63}})(?![\w-])"
+# Spelled-out forms start only where no local-part character comes before, for the same reason.
+_START = r"(?<![\w.!#$%&'*+/=?^`{|}~\\-])"
 
 
 def _bracketed(word: str) -> str:
@@ -27,13 +42,13 @@ def _bracketed(word: str) -> str:
 
 _AT, _DOT = _bracketed("at"), _bracketed("dot")
 _OBFUSCATED = (
-    rf"(?<![\w.%+-])(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:(?:{_DOT}|\.){_LABEL})+)(?![\w-])"
+    rf"{_START}(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:(?:{_DOT}|\.){_LABEL})+)(?![\w-])"
 )
 _SPELLED = (
-    rf"(?<![\w.%+-])(?P<slocal>{_LOCAL})\s+at\s+"
+    rf"{_START}(?P<slocal>{_LOCAL})\s+at\s+"
     rf"(?P<sdomain>{_LABEL}(?:(?:\s+dot\s+|\.){_LABEL})*\s+dot\s+[A-Za-z]{{2,63}})(?![\w-])"
 )
-_EMAIL = re.compile(f"{_PLAIN}|{_OBFUSCATED}|{_SPELLED}", re.IGNORECASE)
+_WRITTEN_OUT = re.compile(f"{_OBFUSCATED}|{_SPELLED}", re.IGNORECASE)
 _DOT_WORD = re.compile(rf"{_DOT}|\s+dot\s+", re.IGNORECASE)
 
 
@@ -46,13 +61,33 @@ def canonical_email(address: str) -> str:
     return checked.normalized.lower()
 
 
-def _address(match: re.Match[str]) -> str | None:
-    """The plain address a match spells, or None when its domain has no known public suffix."""
-    if match["plain"]:
-        local, domain = match["plain"].rsplit("@", 1)
-    else:
-        local = match["local"] or match["slocal"]
-        domain = _DOT_WORD.sub(".", match["domain"] or match["sdomain"])
+def _is_local_character(character: str) -> bool:
+    return (
+        character.isalnum()
+        or character in _LOCAL_SPECIALS
+        or unicodedata.category(character).startswith("M")
+    )
+
+
+def _plain_addresses(text: str) -> Iterator[tuple[str, tuple[int, int]]]:
+    """(address as written, span) for each `local@domain` whose local part is whole."""
+    for match in _DOMAIN.finditer(text):
+        at = start = match.start()
+        while start > 0 and at - start <= _MAX_LOCAL and _is_local_character(text[start - 1]):
+            start -= 1
+        while start < at and text[start] in _WRAPPING:
+            start += 1
+        local = text[start:at]
+        if not local or at - start > _MAX_LOCAL or "\\" in local:
+            continue  # too long to be a local part, or not one: never a shorter address
+        if has_public_suffix(match["domain"]):
+            yield f"{local}@{match['domain']}", (start, match.end())
+
+
+def _written_out_address(match: re.Match[str]) -> str | None:
+    """The plain address a spelled-out match means, or None without a known public suffix."""
+    local = match["local"] or match["slocal"]
+    domain = _DOT_WORD.sub(".", match["domain"] or match["sdomain"])
     return f"{local}@{domain}" if has_public_suffix(domain) else None
 
 
@@ -60,14 +95,16 @@ class EmailFamily(IndicatorFamily):
     type = "email"
 
     def find(self, text: str, region: str) -> Iterator[Indicator]:
-        if "@" not in text and not re.search(r"\bat\b", text, re.IGNORECASE):
-            return
-        for match in _EMAIL.finditer(text):
-            address = _address(match)
+        found: list[tuple[str | None, tuple[int, int]]] = []
+        if "@" in text:
+            found += _plain_addresses(text)
+        if re.search(r"\bat\b", text, re.IGNORECASE):
+            found += ((_written_out_address(m), m.span()) for m in _WRITTEN_OUT.finditer(text))
+        for address, span in found:
             if address is None:
                 continue
             try:
-                yield Indicator(self.type, canonical_email(address), match.span())
+                yield Indicator(self.type, canonical_email(address), span)
             except InvalidIndicator:
                 continue
 
@@ -75,8 +112,8 @@ class EmailFamily(IndicatorFamily):
         written = value.strip()
         if written.lower().startswith("mailto:"):
             written = written[len("mailto:") :].split("?", 1)[0]
-        match = _EMAIL.fullmatch(written)
-        address = _address(match) if match else written
+        match = _WRITTEN_OUT.fullmatch(written)
+        address = _written_out_address(match) if match else written
         return Indicator(self.type, canonical_email(address or written), (0, len(value)))
 
     def examples(self) -> tuple[Example, ...]:
@@ -89,4 +126,9 @@ class EmailFamily(IndicatorFamily):
             Example('<a href="mailto:Some.Name@gmail.com?subject=hi">me</a>', (key,)),
             Example("meet at noon, look at this dot, @gmail.com and name@localhost"),
             Example("photo@2x.jpg logo@3x.webp icon@2x.png"),
+            Example(
+                "write to O'Brien+x@mail-example.co.uk, not user\\name@example.com",
+                ("email::o'brien+x@mail-example.co.uk",),
+            ),
+            Example("'ünïcode@exämple.de'", ("email::ünïcode@exämple.de",)),
         )

@@ -10,14 +10,17 @@ must end in a known public suffix (tldextract's bundled snapshot, never fetched)
 import re
 from collections.abc import Iterator
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
+import idna
 import tldextract
 
 from .family import Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 
-URL_CHARACTERS = r"[^\s<>\"'`{}|\\^]"
+# An apostrophe belongs to a URL only between letters or digits (`?q=it's`), so that a URL in
+# single quotes ends at the quote; a backslash is kept where written (encoded on export).
+URL_CHARACTERS = r"(?:[^\s<>\"'`{}|^]|(?<=\w)'(?=\w))"
 _URL = re.compile(rf"(?<![\w@.])(?:https?://|www\.){URL_CHARACTERS}+", re.IGNORECASE)
 _SENTENCE_END = ".,;:!?*'\"…"
 _CLOSERS = {")": "(", "]": "["}
@@ -34,12 +37,18 @@ _TRACKING_KEYS = frozenset(
 
 def trim_url_end(text: str, start: int, end: int) -> int:
     """Where a URL found at text[start:end] really ends: without the sentence's punctuation."""
+    # Counted once and kept up to date, so that a URL followed by thousands of ")" is trimmed in
+    # linear time.
+    unbalanced = {
+        closer: text.count(closer, start, end) - text.count(opener, start, end)
+        for closer, opener in _CLOSERS.items()
+    }
     while end > start:
         last = text[end - 1]
-        if last in _SENTENCE_END or (
-            last in _CLOSERS
-            and text.count(_CLOSERS[last], start, end) < text.count(last, start, end)
-        ):
+        if last in _SENTENCE_END:
+            end -= 1
+        elif last in _CLOSERS and unbalanced[last] > 0:
+            unbalanced[last] -= 1
             end -= 1
         else:
             break
@@ -76,6 +85,32 @@ def normalise_url(raw: str) -> str:
     )
     path = parts.path.removesuffix("/") if len(parts.path) > 1 else "/"
     return f"https://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+#: What RFC 3986 allows unencoded in a path, query or fragment (and "%" of existing escapes).
+_URI_SAFE = "/?#[]@!$&'()*+,;=:%-._~"
+
+
+def iri_to_uri(iri: str) -> str:
+    """The URI (RFC 3986) for an IRI (RFC 3987): the host in IDNA (`xn--…`), and every other
+    character a URI may not hold (letters of other scripts, a backslash) percent-encoded as UTF-8.
+    A URI is returned unchanged; tools that read only URIs (STIX `url:value`) get this form."""
+    parts = urlsplit(iri)
+    host = parts.hostname or ""
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii") if not host.isascii() else host
+    except idna.IDNAError:
+        ascii_host = quote(host, safe="")
+    netloc = ascii_host if parts.port is None else f"{ascii_host}:{parts.port}"
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=_URI_SAFE),
+            quote(parts.query, safe=_URI_SAFE),
+            quote(parts.fragment, safe=_URI_SAFE),
+        )
+    )
 
 
 def _is_tracking(key: str) -> bool:
@@ -119,5 +154,9 @@ class UrlFamily(IndicatorFamily):
                 ("url::https://en.wikipedia.org/wiki/Sextortion_(crime)",),
             ),
             Example("go to www.example.co.uk!", ("url::https://www.example.co.uk/",)),
+            Example(
+                "https://example.net/p?q=it's&x=\\y and 'https://exämple.de/pfad'",
+                ("url::https://example.net/p?q=it's&x=\\y", "url::https://exämple.de/pfad"),
+            ),
             Example("ftp://files.test/x and www.notasuffix and example.com are not web links"),
         )

@@ -5,6 +5,7 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
+from dontpay.domain.bounded_json import JsonTooDeep, load_json
 from dontpay.domain.guidance import InvalidAnswer, build_plan, parse_answers, plan_as_dict
 from dontpay.site.commands import BadInput, ProductCommand
 
@@ -46,9 +47,11 @@ def _read_json(path: str) -> object:
     except OSError as problem:
         raise BadInput(f"answers: cannot read {path}: {problem.strerror}") from None
     try:
-        return json.loads(text)
+        return load_json(text)
     except json.JSONDecodeError as problem:
         raise BadInput(
             f"answers: not valid JSON (line {problem.lineno}, column {problem.colno}: "
             f"{problem.msg})"
         ) from None
+    except JsonTooDeep as problem:
+        raise BadInput(f"answers: not valid JSON ({problem})") from None

@@ -18,6 +18,7 @@ from dontpay.cases.pack import report_pack
 from dontpay.cases.reports import add_item, create_report, open_report, save_section
 from dontpay.cases.throttle import TooManyAttempts
 from dontpay.cases.vault import holding_owner_key
+from dontpay.domain.bounded_json import load_json
 from dontpay.domain.evidence import EvidenceRejected
 from dontpay.domain.guidance import available_jurisdictions
 from dontpay.domain.reports import SECTIONS, InvalidRecord, normalise_reference, section
@@ -125,8 +126,8 @@ def _read_file(path: str) -> bytes:
 
 def _read_report_json(path: str) -> dict[str, Any]:
     try:
-        data = json.loads(_read_file(path))
-    except (json.JSONDecodeError, UnicodeDecodeError) as problem:
+        data = load_json(_read_file(path))
+    except ValueError as problem:  # bad JSON, bad UTF-8, or nested too deep
         raise BadInput(f"{path}: not valid JSON ({problem})") from None
     if not isinstance(data, dict):
         raise BadInput(f"{path}: must be a JSON object with 'record'")
