@@ -46,9 +46,18 @@ def _database_ready() -> bool:
         return bool(cursor.fetchone() == (1,))
 
 
+_migrated = False
+
+
 def _migrations_applied() -> bool:
-    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    """Whether every migration this code knows is applied. Once true it stays true for the
+    life of the process (migrations are not unapplied under a running server), so it is checked
+    once, not at every probe: loading the migration graph takes tens of milliseconds."""
+    global _migrated
+    if not _migrated:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _migrated
 
 
 def _cache_ready() -> bool:
