@@ -140,14 +140,16 @@ def alive(pid: int) -> bool:
         return False
 
 
+DEMO = [sys.executable, "-m", "dontpay.site.cli", "demo"]
+
+
 def start_demo(data_dir: Path) -> tuple[subprocess.Popen[str], int]:
     """`dontpay demo` on its own embedded database; returns it and its worker's pid."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DONTPAY_"))}
     env["PYTHONPATH"] = str(ROOT)
     demo = subprocess.Popen(
-        [sys.executable, "-m", "dontpay.site.cli", "demo", *("--port", str(port))]
-        + ["--data-dir", str(data_dir)],
+        [*DEMO, "--port", str(port), "--data-dir", str(data_dir)],
         env=env,
         cwd=ROOT,
         text=True,
