@@ -160,7 +160,7 @@ def start_demo(data_dir: Path) -> tuple[subprocess.Popen[str], int]:
     return demo, worker
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
 def test_stopping_the_demo_leaves_no_worker_behind(tmp_path: Path, signum: int) -> None:
     demo, worker = start_demo(tmp_path / "demo")
     try:
