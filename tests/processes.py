@@ -88,7 +88,7 @@ class WebProcess:
         return self.process.wait(timeout=timeout)
 
 
-def wait_until_answering(url: str, process: "subprocess.Popen[str]", timeout: float = 60) -> None:
+def wait_until_answering(url: str, process: "subprocess.Popen[str]", timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -14,6 +14,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from dontpay.cases.evidence import add_evidence
+from dontpay.cases.models import PassphraseAttempt
 from dontpay.cases.reports import create_report
 from dontpay.intel.models import EvidenceText
 from tests.intel.test_ocr_task import chat_screenshot
@@ -52,12 +53,21 @@ def sign_in_attempts(url: str, reference: str, count: int) -> list[httpx.Respons
     return answers
 
 
+def wait_until_guessing(reference: str, count: int) -> None:
+    """Until `count` sign-ins are inside the server: each records its attempt before it starts
+    hashing the passphrase, which takes a good part of a second."""
+    deadline = time.monotonic() + 120
+    while PassphraseAttempt.objects.filter(reference=reference).count() < count:
+        assert time.monotonic() < deadline, "the sign-ins never reached the server"
+        time.sleep(0.02)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_serve_answers_requests_in_flight_then_exits(signum: int) -> None:
     reference = create_report().report.reference
     web = start_web()
     answers = sign_in_attempts(web.url, reference, 4)
-    time.sleep(1.0)  # the four requests have reached the server, which is hashing them
+    wait_until_guessing(reference, 4)
     assert len(answers) < 4, "the requests finished before the signal could interrupt them"
     started = time.monotonic()
     assert web.stop(signum, timeout=30) == 0
@@ -75,7 +85,7 @@ def test_serve_gives_up_on_requests_after_the_grace_period() -> None:
     reference = create_report().report.reference
     web = start_web({"DONTPAY_SHUTDOWN_GRACE": "0"})
     answers = sign_in_attempts(web.url, reference, 8)
-    time.sleep(1.0)
+    wait_until_guessing(reference, 8)
     assert web.stop(timeout=30) == 0
     deadline = time.monotonic() + 10
     while len(answers) < 8 and time.monotonic() < deadline:
