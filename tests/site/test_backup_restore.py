@@ -16,10 +16,12 @@ from django.conf import settings
 from django.db import connection
 
 from dontpay.bank.submissions import submit_signals
+from dontpay.cases.evidence import add_evidence
 from dontpay.cases.models import Case, EvidenceItem, Report
 from dontpay.cases.pack import report_pack
 from dontpay.cases.reports import add_item, create_report
-from dontpay.cases.vault import organisation_keys
+from dontpay.cases.sharing import consent_to_linking, send_report
+from dontpay.cases.vault import holding_owner_key, organisation_keys
 from dontpay.domain.reports import section
 from dontpay.intel.models import ClusterMembership
 from dontpay.site.demo_data import demo_reports
@@ -39,12 +41,15 @@ def fill_deployment() -> bytes:
     demo_reports()
     linked = []
     for number in range(2):
-        report = create_report("GB", under_18=False).report
-        add_item(report, section("payment-details"), {"kind": "crypto-wallet", "value": WALLET})
-        from dontpay.cases.evidence import add_evidence
-
-        add_evidence(report, f"chat-{number}.png", screenshot(f"Pay {WALLET} now"))
+        new = create_report("GB", under_18=False)
+        report = new.report
+        with holding_owner_key(report.pk, new.key):
+            add_item(report, section("payment-details"), {"kind": "crypto-wallet", "value": WALLET})
+            item = add_evidence(report, f"chat-{number}.png", screenshot(f"Pay {WALLET} now"))
+            send_report(report, {"payment-details"}, [item.pk])
+            consent_to_linking(report)
         linked.append(report)
+    create_report("GB")  # and one kept private by its author
     submit_signals([("pdq", PHOTO, 90)], "web")
     assert (
         ClusterMembership.objects.filter(report__in=linked).values("cluster").distinct().count()
@@ -167,9 +172,8 @@ def test_a_deployment_on_object_storage_backs_up_and_restores_its_bucket(
     tmp_path: Path, fresh_database_url: str, s3_endpoint: S3Endpoint
 ) -> None:
     source = {**s3_endpoint.environment, "DONTPAY_VAULT_URL": f"s3://{s3_endpoint.new_bucket()}/v"}
-    report = create_report("GB").report
     # Evidence stored through a real process whose vault is the bucket.
-    added = run_dontpay("shell", "-c", _ADD_EVIDENCE.format(pk=report.pk), extra=source)
+    added = run_dontpay("shell", "-c", _ADD_EVIDENCE, extra=source)
     assert added.returncode == 0, added.stderr
     assert run_dontpay("backup", str(tmp_path / "backup"), extra=source).returncode == 0
     copied = [p for p in (tmp_path / "backup" / "vault").rglob("*") if p.is_file()]
@@ -189,8 +193,12 @@ def test_a_deployment_on_object_storage_backs_up_and_restores_its_bucket(
     assert json.loads(verify.stdout)["files"] == 1
 
 
-_ADD_EVIDENCE = (
-    "from dontpay.cases.models import Report; from dontpay.cases.evidence import add_evidence; "
-    "from tests.cases.factories import screenshot; "
-    "add_evidence(Report.objects.get(pk={pk}), 'a.png', screenshot('Pay now'))"
-)
+_ADD_EVIDENCE = """
+from dontpay.cases.evidence import add_evidence
+from dontpay.cases.reports import create_report
+from dontpay.cases.vault import holding_owner_key
+from tests.cases.factories import screenshot
+new = create_report("GB")
+with holding_owner_key(new.report.pk, new.key):
+    add_evidence(new.report, "a.png", screenshot("Pay now"))
+"""

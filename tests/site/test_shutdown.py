@@ -16,6 +16,8 @@ from django_tasks_db.models import DBTaskResult
 from dontpay.cases.evidence import add_evidence
 from dontpay.cases.models import PassphraseAttempt
 from dontpay.cases.reports import create_report
+from dontpay.cases.sharing import consent_to_linking, send_report
+from dontpay.cases.vault import holding_owner_key
 from dontpay.intel.models import EvidenceText
 from tests.intel.test_ocr_task import chat_screenshot
 from tests.processes import ROOT, dontpay, start_web, wait_until_answering
@@ -95,8 +97,15 @@ def test_serve_gives_up_on_requests_after_the_grace_period() -> None:
 
 
 def queue_screenshot() -> int:
-    report = create_report().report
-    item = add_evidence(report, "chat.png", chat_screenshot("pay me or else", "07911 123456"))
+    """A screenshot sent with consent to link, so that reading it is queued."""
+    new = create_report()
+    with holding_owner_key(new.report.pk, new.key):
+        item = add_evidence(
+            new.report, "chat.png", chat_screenshot("pay me or else", "07911 123456")
+        )
+        send_report(new.report, set(), [item.pk])
+        consent_to_linking(new.report)
+    assert DBTaskResult.objects.count() == 1
     return int(item.pk)
 
 
