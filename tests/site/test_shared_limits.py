@@ -9,7 +9,7 @@ import pytest
 
 from dontpay.bank.submissions import MAX_FAILURES_PER_CASE, submit_signals
 from dontpay.bank.tokens import create_token
-from dontpay.cases.reports import MAX_FAILURES_PER_REFERENCE, create_report
+from dontpay.cases.reports import PASSPHRASE_GUESSES, create_report
 from tests.processes import REDIS_URL, WebProcess, web_processes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,7 +55,7 @@ def test_guesses_at_a_passphrase_or_a_pin_are_counted_together_across_processes(
     submission = submit_signals([("pdq", PHOTO, 90)], "web")
     with web_processes(2, {"DONTPAY_REDIS_URL": REDIS_URL}) as webs:
         clients = [httpx.Client(base_url=web.url, timeout=30) for web in webs]
-        for number in range(MAX_FAILURES_PER_REFERENCE):
+        for number in range(PASSPHRASE_GUESSES.per_client):
             wrong = post_form(
                 clients[number % 2],
                 "/report/sign-in/",

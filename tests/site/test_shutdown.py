@@ -86,11 +86,11 @@ def test_serve_answers_requests_in_flight_then_exits(signum: int) -> None:
 def test_serve_gives_up_on_requests_after_the_grace_period() -> None:
     reference = create_report().report.reference
     web = start_web({"DONTPAY_SHUTDOWN_GRACE": "0"})
-    answers = sign_in_attempts(web.url, reference, 8)
-    wait_until_guessing(reference, 8)
+    answers = sign_in_attempts(web.url, reference, 4)
+    wait_until_guessing(reference, 4)
     assert web.stop(timeout=30) == 0
     deadline = time.monotonic() + 10
-    while len(answers) < 8 and time.monotonic() < deadline:
+    while len(answers) < 4 and time.monotonic() < deadline:
         time.sleep(0.05)
     abandoned = [a for a in answers if not isinstance(a, httpx.Response)]
     assert abandoned, "every request was answered, so none outlived the grace period"
