@@ -174,7 +174,7 @@ def start_demo(data_dir: Path) -> tuple[subprocess.Popen[str], int]:
         text=True,
         stdout=subprocess.DEVNULL,
     )
-    wait_until_answering(f"http://127.0.0.1:{port}/", demo, timeout=180)
+    wait_until_answering(f"http://127.0.0.1:{port}/", demo, timeout=400)
     (worker,) = children_of(demo.pid)
     return demo, worker
 
