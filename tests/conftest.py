@@ -1,9 +1,14 @@
 """Every test gets its own data directory: its own vault, master key and (on SQLite) database
 file, so nothing a test writes is left in the working tree or seen by another test."""
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.s3 import S3Endpoint
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +39,25 @@ def empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> "Iterator[S3Endpoint]":
+    """An S3-compatible endpoint (moto's server) for this test session."""
+    from tests.s3 import moto_server
+
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_vault_settings(settings, s3_endpoint: "S3Endpoint", monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Point the product's vault at a fresh bucket on the test S3 endpoint."""
+    from dontpay.cases import vault as vault_module
+
+    for name, value in s3_endpoint.environment.items():
+        monkeypatch.setenv(name, value)
+    settings.DONTPAY_VAULT_URL = f"s3://{s3_endpoint.new_bucket()}/evidence"
+    vault_module._object_vault.cache_clear()
+    yield settings.DONTPAY_VAULT_URL
+    vault_module._object_vault.cache_clear()

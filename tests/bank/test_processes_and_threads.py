@@ -15,19 +15,12 @@ from django.db import connection
 from dontpay.bank.index import bank_index
 from dontpay.bank.models import BankEntry, SignalChange
 from dontpay.bank.submissions import submit_signals
+from tests.processes import database_url
 
 from .conftest import PHOTO, ApiClient, flip_bits
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def start_submitter() -> subprocess.Popen[str]:

@@ -15,6 +15,7 @@ from ninja.types import DictStrAny
 
 from dontpay.domain.bounded_json import load_json
 from dontpay.domain.signals import VpdqFeature
+from dontpay.site.metrics import count_match_signals
 
 from .auth import PlatformTokenAuth
 from .feed import InvalidCursor, changes_since
@@ -101,6 +102,7 @@ _ERRORS = dict.fromkeys((400, 401, 403, 413, 415, 422, 429), Problem)
 def match(request: HttpRequest, payload: MatchRequest) -> dict[str, object]:
     """Live bank entries within 31 bits of each hash. A hash submitted a moment ago, through
     any server process, is already matched."""
+    count_match_signals("image", len(payload.signals))
     found = bank_index().match_images([signal.value for signal in payload.signals])
     return {
         "results": [
@@ -119,6 +121,7 @@ def match(request: HttpRequest, payload: MatchRequest) -> dict[str, object]:
 def match_video(request: HttpRequest, payload: VideoMatchRequest) -> dict[str, object]:
     """Live bank videos matching by vPDQ's rule: enough of each video's frames (80 % by
     default) within 31 bits of a frame of the other."""
+    count_match_signals("video", len(payload.features))
     query = [VpdqFeature(f.quality, f.frame_number, f.hash, f.timestamp) for f in payload.features]
     matches = bank_index().match_video(query)
     return {

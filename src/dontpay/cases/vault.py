@@ -17,12 +17,15 @@ from typing import Any
 from django.conf import settings
 
 from dontpay.domain.custody import (
+    BlobStore,
     DecryptionFailed,
+    ObjectVault,
     OrganisationKeys,
     Vault,
     decrypt,
     encrypt,
     load_organisation_keys,
+    parse_vault_url,
     unwrap_data_key,
     wrap_data_key,
 )
@@ -41,9 +44,26 @@ def organisation_keys() -> OrganisationKeys:
     return _keys(settings.DATA_DIR, settings.DONTPAY_MASTER_KEY)
 
 
-def vault() -> Vault:
-    """The encrypted blob store."""
+def vault() -> BlobStore:
+    """The encrypted blob store: a bucket when ``DONTPAY_VAULT_URL`` names one, else the folder
+    ``DONTPAY_VAULT_DIR``."""
+    if settings.DONTPAY_VAULT_URL:
+        return _object_vault(settings.DONTPAY_VAULT_URL)
     return Vault(settings.DONTPAY_VAULT_DIR)
+
+
+@cache
+def _object_vault(url: str) -> ObjectVault:
+    """One client per process and URL: boto3 clients are thread-safe and pool connections."""
+    import boto3
+    from botocore.config import Config
+
+    bucket, prefix = parse_vault_url(url)
+    client = boto3.client(
+        "s3",
+        config=Config(retries={"max_attempts": 5, "mode": "standard"}, max_pool_connections=20),
+    )
+    return ObjectVault(client, bucket, prefix)
 
 
 #: Data keys held for the current request, by report id (see `holding_owner_key`).

@@ -335,8 +335,8 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
         action = request.POST.get("action", "upload")
         if action.startswith(ASK_BEFORE_REMOVING):
             # Removing cannot be undone: ask first, on a page of its own (no JavaScript needed).
-            pk = action.removeprefix(ASK_BEFORE_REMOVING)
-            item = report.evidence.filter(pk=pk).first() if pk.isdigit() else None
+            asked = action_number(action, ASK_BEFORE_REMOVING)
+            item = report.evidence.filter(pk=asked).first() if asked is not None else None
             if item is None:
                 return redirect("help:report_evidence")
             return render(
@@ -346,8 +346,8 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
             )
         for prefix, change in EVIDENCE_ACTIONS.items():
             if action.startswith(prefix):
-                pk = action_number(action, prefix)
-                item = report.evidence.filter(pk=pk).first() if pk is not None else None
+                number = action_number(action, prefix)
+                item = report.evidence.filter(pk=number).first() if number is not None else None
                 try:
                     if item:
                         change(item)

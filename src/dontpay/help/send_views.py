@@ -21,12 +21,8 @@ from dontpay.cases.sharing import (
 )
 from dontpay.domain.reports import SECTIONS
 
+from .actions import action_number
 from .report_views import report_required
-
-
-def _is_row_id(text: str) -> bool:
-    """Plain ASCII digits small enough for a database id (superscripts and 30 nines are not)."""
-    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def _overview(done: str) -> HttpResponse:
@@ -43,7 +39,8 @@ def report_send(request: HttpRequest, report: Report) -> HttpResponse:
     error = ""
     if request.method == "POST":
         sections = set(request.POST.getlist("sections"))
-        item_ids = {int(v) for v in request.POST.getlist("items") if _is_row_id(v)}
+        numbers = (action_number(value, "") for value in request.POST.getlist("items"))
+        item_ids = {number for number in numbers if number is not None}
         try:
             send_report(report, sections, item_ids)
         except NothingChosen:

@@ -79,3 +79,16 @@ def read_screenshot_later(evidence_id: int) -> None:
         logger.error(
             "Queueing OCR of evidence item %s failed: %s", evidence_id, type(problem).__name__
         )
+
+
+@task()
+def relink_report(report_id: int) -> int | None:
+    """Relink one report by its indexed indicators, in the background: for bulk work (an
+    import of many reports, a change that touches hundreds) that no request should wait for.
+    Any number of workers may run these at once: linking takes a lock, so the clusters come out
+    as a full recompute would make them. Returns the report's cluster id, or None."""
+    from .linking import link_report
+
+    if not Report.objects.filter(pk=report_id, deleted_at__isnull=True).exists():
+        return None
+    return link_report(report_id)

@@ -8,7 +8,10 @@ product accepts in memory and has waitress refuse a larger one with 413 before r
 
 from typing import Any
 
-from waitress import serve as waitress_serve
+from django.conf import settings
+from waitress.server import create_server
+
+from .shutdown import serve_until_stopped
 
 #: waitress's own margin above the app's limit, so that a body just over the limit still reaches
 #: the app, which answers with a page saying what to do (`RequestSizeMiddleware`).
@@ -30,7 +33,8 @@ def buffer_limits() -> tuple[int, int, int]:
 
 
 def run_web_server(host: str, port: int, threads: int, trusted_proxy: str | None = None) -> None:
-    """Serve the app with waitress (a production WSGI server) until interrupted.
+    """Serve the app with waitress (a production WSGI server) until SIGTERM or SIGINT, then
+    let in-flight requests finish within ``DONTPAY_SHUTDOWN_GRACE`` seconds.
 
     The app is loaded here, not at import, so that static files collected just before are seen.
     Behind a reverse proxy, `trusted_proxy` is its address: only then are its
@@ -45,7 +49,7 @@ def run_web_server(host: str, port: int, threads: int, trusted_proxy: str | None
             "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
         }
     max_request_body_size, inbuf_overflow, outbuf_overflow = buffer_limits()
-    waitress_serve(
+    server = create_server(
         application,
         host=host,
         port=port,
@@ -56,3 +60,4 @@ def run_web_server(host: str, port: int, threads: int, trusted_proxy: str | None
         outbuf_overflow=outbuf_overflow,
         **proxy,
     )
+    serve_until_stopped(server, settings.DONTPAY_SHUTDOWN_GRACE)

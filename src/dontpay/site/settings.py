@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 # The headers every response needs (frame refusal, no caching, CSP) are set by the outermost
 # middleware, so that static files and the 400 for a wrong Host header carry them too.
 MIDDLEWARE = [
+    "dontpay.site.metrics.MetricsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dontpay.site.middleware.PrivateResponseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -222,8 +223,8 @@ DONTPAY_DEFAULT_JURISDICTION = os.environ.get("DONTPAY_DEFAULT_JURISDICTION", "G
 #: An indicator mentioned by more reports than this is flagged for an analyst to check that it
 #: is not a common value that belongs on the warninglist. It goes on linking meanwhile.
 DONTPAY_COMMON_INDICATOR_REPORTS = int(os.environ.get("DONTPAY_COMMON_INDICATOR_REPORTS", "25"))
-#: Requests per minute each platform token may make to the API. Counted in Django's cache, which
-#: is per process unless a shared cache (CACHES) is configured.
+#: Requests per minute each platform token may make to the API. Counted in Django's cache (see
+#: DONTPAY_REDIS_URL): per process by default, shared by every process once Redis holds it.
 DONTPAY_API_RATE = int(os.environ.get("DONTPAY_API_RATE", "600"))
 #: Bits within which a platform's image hash matches a bank entry (0 to 31; the index is exact up
 #: to 31, the distance ThreatExchange recommends for PDQ).
@@ -253,6 +254,48 @@ STORAGES = {
 STATICFILES_DIRS = [Path(__file__).resolve().parent.parent / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+
+#: Every limit and short-lived count (API rate, web submissions per hour) lives in Django's cache.
+#: Without DONTPAY_REDIS_URL it is in each process's memory, which is right for one process (the
+#: demo) but lets N processes behind a proxy each allow the full rate. With it (for example
+#: ``redis://127.0.0.1:6379/0``), every process and machine counts in the same Redis.
+DONTPAY_REDIS_URL = os.environ.get("DONTPAY_REDIS_URL", "")
+if DONTPAY_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DONTPAY_REDIS_URL,
+            "KEY_PREFIX": "dontpay",
+            # A Redis that cannot be reached fails the request quickly rather than hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+elif PRODUCTION:
+    # Several production processes share nothing through a local-memory cache; the docs say to
+    # set DONTPAY_REDIS_URL as soon as there is more than one.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+#: Where the vault keeps its blobs when they go to object storage instead of DONTPAY_VAULT_DIR:
+#: ``s3://bucket/prefix``. The endpoint, region and credentials come from the usual AWS
+#: variables (AWS_ENDPOINT_URL, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+DONTPAY_VAULT_URL = os.environ.get("DONTPAY_VAULT_URL", "")
+if DONTPAY_VAULT_URL and not DONTPAY_VAULT_URL.startswith("s3://"):
+    raise ImproperlyConfigured("DONTPAY_VAULT_URL must look like s3://bucket/prefix")
+
+#: Who may read /metrics (Prometheus). A scraper sends ``Authorization: Bearer <token>`` with
+#: DONTPAY_METRICS_TOKEN, or connects from an address in DONTPAY_METRICS_ADDRESSES (comma-
+#: separated). With neither set, only the demo answers, and only to the machine itself.
+DONTPAY_METRICS_TOKEN = os.environ.get("DONTPAY_METRICS_TOKEN", "")
+DONTPAY_METRICS_ADDRESSES = [
+    address.strip()
+    for address in os.environ.get(
+        "DONTPAY_METRICS_ADDRESSES", "" if PRODUCTION else "127.0.0.1,::1"
+    ).split(",")
+    if address.strip()
+]
+
+#: Seconds a stopping `serve` or `worker` gives in-flight requests and tasks to finish.
+DONTPAY_SHUTDOWN_GRACE = float(os.environ.get("DONTPAY_SHUTDOWN_GRACE", "20"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -2,7 +2,13 @@
 
 from django.urls import include, path
 
+from .health import healthz, readyz
+from .metrics import metrics
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("", include("dontpay.help.urls")),
     path("staff/", include("dontpay.accounts.urls")),
     path("staff/", include("dontpay.cases.urls")),

@@ -22,6 +22,7 @@ from .envelope import (
     wrap_data_key,
 )
 from .keys import InvalidMasterKey, OrganisationKeys, load_organisation_keys
+from .object_vault import InvalidVaultUrl, ObjectVault, parse_vault_url
 from .owner_key import WrongPassphrase, unwrap_for_owner, wrap_for_owner
 from .report_pack import (
     InvalidPackMember,
@@ -29,18 +30,21 @@ from .report_pack import (
     build_pack,
     verify_pack,
 )
-from .vault import InvalidBlobId, MissingBlob, SealedBlob, Vault
+from .vault import BlobStore, InvalidBlobId, MissingBlob, SealedBlob, Vault
 
 __all__ = [
     "EVENT_KINDS",
     "KEY_BYTES",
+    "BlobStore",
     "CustodyEvent",
     "DecryptionFailed",
     "InvalidBlobId",
     "InvalidEvent",
     "InvalidMasterKey",
     "InvalidPackMember",
+    "InvalidVaultUrl",
     "MissingBlob",
+    "ObjectVault",
     "OrganisationKeys",
     "PackVerification",
     "SealedBlob",
@@ -54,6 +58,7 @@ __all__ = [
     "load_organisation_keys",
     "new_data_key",
     "next_event",
+    "parse_vault_url",
     "sign_head",
     "unwrap_data_key",
     "unwrap_for_owner",

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .durable import fsync_directory, start_writeback, write_all
 from .envelope import decrypt, encrypt_in_pieces
@@ -43,6 +44,21 @@ class SealedBlob:
     blob_id: str
     size: int
     sha256: str
+
+
+class BlobStore(Protocol):
+    """Where sealed blobs live: the folder `Vault` or the `ObjectVault` in S3. Blobs are
+    encrypted in this process before either sees them, in one format."""
+
+    def store(self, data_key: bytes, plaintext: bytes) -> SealedBlob: ...
+    def store_many(self, data_key: bytes, plaintexts: Sequence[bytes]) -> list[SealedBlob]: ...
+    def open(self, data_key: bytes, blob_id: str) -> bytes: ...
+    def read_sealed(self, blob_id: str) -> bytes: ...
+    def write_sealed(self, blob_id: str, sealed: bytes) -> None: ...
+    def remove(self, blob_id: str) -> None: ...
+    def blob_ids(self, *, older_than: float = 0.0) -> Iterator[str]: ...
+    def remove_temporaries(self, *, older_than: float = 0.0) -> int: ...
+    def ready(self) -> bool: ...
 
 
 #: Blobs stored at once by `store_many`: enough to keep both cores and the disk busy.
@@ -156,6 +172,38 @@ class Vault:
                     continue
                 removed += 1
         return removed
+
+    def read_sealed(self, blob_id: str) -> bytes:
+        """The stored ciphertext of a blob, as it is on disk (for backups)."""
+        try:
+            return self._path(blob_id).read_bytes()
+        except FileNotFoundError:
+            raise MissingBlob(blob_id) from None
+
+    def write_sealed(self, blob_id: str, sealed: bytes) -> None:
+        """Put back a blob's ciphertext under its id, as a backup holds it (for restores),
+        as atomically and durably as `store` does."""
+        self._path(blob_id)  # refuses anything but a blob id
+        shard = self._shard(blob_id)
+        temporary = shard / f".{blob_id}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        try:
+            try:
+                write_all(fd, sealed)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(temporary, shard / blob_id)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        fsync_directory(shard)
+
+    def ready(self) -> bool:
+        """Whether blobs can be written here: the folder exists (or can be made) and is
+        writable."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return os.access(self.root, os.W_OK | os.X_OK)
 
     def _path(self, blob_id: str) -> Path:
         if not isinstance(blob_id, str) or not _BLOB_ID.fullmatch(blob_id):

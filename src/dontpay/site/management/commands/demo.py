@@ -1,6 +1,8 @@
 """`dontpay demo`: the whole product on one machine, for a first look."""
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 from argparse import ArgumentParser
@@ -18,7 +20,7 @@ from dontpay.site.server import run_web_server
 class Command(ProductCommand):
     help = (
         "Migrate an embedded SQLite database in the data directory, then run the web server "
-        "and a task worker together. Ctrl-C stops both."
+        "and a task worker together. Ctrl-C or SIGTERM stops both, letting in-flight work finish."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -58,12 +60,36 @@ class Command(ProductCommand):
         ]
         self.stdout.write("\n".join(lines))
         worker = subprocess.Popen(
-            [sys.executable, "-m", "dontpay.site.cli", "worker"], env=os.environ.copy()
+            [sys.executable, "-m", "dontpay.site.cli", "worker"],
+            env=os.environ.copy(),
+            preexec_fn=_stop_when_parent_dies,
         )
         try:
             run_web_server("127.0.0.1", options["port"], threads=8)
         except OSError as problem:
             raise BadInput(f"--port: cannot listen on {options['port']}: {problem}") from None
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            stop_child(worker, settings.DONTPAY_SHUTDOWN_GRACE)
+
+
+def stop_child(process: subprocess.Popen[bytes], grace_seconds: float) -> None:
+    """Ask a child to stop (SIGTERM), wait for it to finish its work, and kill it only if it
+    outlives the grace period, so that nothing is left running after the demo."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_seconds + 5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _stop_when_parent_dies() -> None:
+    """In the child: have Linux send SIGTERM when the demo dies, even by SIGKILL, so the
+    worker is never left behind re-parented to PID 1. Elsewhere, nothing happens."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -1,24 +1,82 @@
 """`dontpay worker`: runs background tasks from the database queue, and housekeeping."""
 
+import logging
+import signal
+import sys
 import threading
+from argparse import ArgumentParser
+from types import FrameType
 from typing import Any
 
-from django.core.management import call_command
+from django.conf import settings
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
 
 from dontpay.site.commands import ProductCommand
 from dontpay.site.housekeeping import start_housekeeping
+
+log = logging.getLogger(__name__)
+
+
+class GracefulWorker(Worker):
+    """django-tasks-db's worker, with a bound on how long a stopping worker waits for its task.
+
+    On SIGTERM or SIGINT the task in progress may finish; if it is still running after the
+    grace period it is interrupted (and recorded as failed, so it can be queued again), and if
+    it cannot be interrupted (stuck in native code) the process exits a few seconds later.
+    """
+
+    grace_seconds: float = 20.0
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        if self.running and self.running_task:
+            signal.signal(signal.SIGALRM, self._give_up)
+            signal.setitimer(signal.ITIMER_REAL, self.grace_seconds)
+        super().shutdown(signum, frame)
+
+    def _give_up(self, signum: int, frame: FrameType | None) -> None:
+        log.warning("The running task did not finish within %s s; stopping it", self.grace_seconds)
+        signal.signal(signal.SIGALRM, lambda *_: sys.exit(1))
+        signal.setitimer(signal.ITIMER_REAL, 5.0)
+        raise SystemExit(1)
 
 
 class Command(ProductCommand):
     help = (
         "Run a background task worker (django-tasks-db); run as many as the load needs. Each "
-        "also deletes expired sessions and orphaned vault files every ten minutes."
+        "also deletes expired sessions and orphaned vault files every ten minutes. SIGTERM or "
+        "SIGINT lets the running task finish (within DONTPAY_SHUTDOWN_GRACE seconds), then exits."
     )
 
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--batch", action="store_true", help="exit once the queue is empty (for scripts)"
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            metavar="SECONDS",
+            help="how long an idle worker waits before looking at the queue again",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        logging.getLogger("django_tasks").setLevel(logging.WARNING)
+        worker = GracefulWorker(
+            queue_names=["default"],
+            interval=options["interval"],
+            batch=options["batch"],
+            backend_name="default",
+            startup_delay=not options["batch"],
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
+        )
+        worker.grace_seconds = settings.DONTPAY_SHUTDOWN_GRACE
         stop = threading.Event()
         start_housekeeping(stop)
+        worker.configure_signals()
         try:
-            call_command("db_worker", "--no-reload")
+            worker.run()
         finally:
             stop.set()
