@@ -53,7 +53,9 @@ def serve_until_stopped(server: Any, grace_seconds: float) -> None:
         wasyncore.loop(timeout=_POLL_SECONDS, map=socket_map, use_poll=True, count=1)
     if _requests_in_flight(socket_map):
         log.warning("Stopping with requests still unanswered after %s s", grace_seconds)
-    server.task_dispatcher.shutdown(timeout=1)
+    # The grace period is over: do not wait for threads still working on a request (they are
+    # daemon threads, and their answer can no longer be sent).
+    server.task_dispatcher.shutdown(timeout=0)
     wasyncore.close_all(socket_map)
 
 
