@@ -11,18 +11,14 @@ Objects are named ``<prefix>/<first two characters>/<blob id>``, as the folder s
 """
 
 import hashlib
-import re
 import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
 from .envelope import decrypt, encrypt
-from .vault import STORE_WORKERS, InvalidBlobId, MissingBlob, SealedBlob
-
-_BLOB_ID = re.compile(r"[0-9a-f]{32}")
+from .vault import MissingBlob, SealedBlob, check_blob_id, is_blob_id, store_concurrently
 
 
 class InvalidVaultUrl(ValueError):
@@ -67,12 +63,7 @@ class ObjectVault:
 
     def store_many(self, data_key: bytes, plaintexts: Sequence[bytes]) -> list[SealedBlob]:
         """`store` each plaintext, several at once (the network waits overlap), in order."""
-        if len(plaintexts) <= 1:
-            return [self.store(data_key, plaintext) for plaintext in plaintexts]
-        workers = min(STORE_WORKERS, len(plaintexts))
-        with ThreadPoolExecutor(workers, thread_name_prefix="vault") as pool:
-            futures = [pool.submit(self.store, data_key, plaintext) for plaintext in plaintexts]
-        return [future.result() for future in futures]
+        return store_concurrently(self.store, data_key, plaintexts)
 
     def open(self, data_key: bytes, blob_id: str) -> bytes:
         """The plaintext of a blob; raises `MissingBlob`, or `DecryptionFailed` if it was altered,
@@ -111,7 +102,7 @@ class ObjectVault:
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
             for entry in page.get("Contents", []):
                 shard, _, blob_id = entry["Key"][len(self.prefix) :].partition("/")
-                if not (_BLOB_ID.fullmatch(blob_id) and blob_id.startswith(shard)):
+                if not (is_blob_id(blob_id) and blob_id.startswith(shard)):
                     continue
                 if older_than and entry["LastModified"].timestamp() > cutoff:
                     continue
@@ -127,6 +118,5 @@ class ObjectVault:
         return True
 
     def _key(self, blob_id: str) -> str:
-        if not isinstance(blob_id, str) or not _BLOB_ID.fullmatch(blob_id):
-            raise InvalidBlobId(f"not a blob id: {blob_id!r}")
+        check_blob_id(blob_id)
         return f"{self.prefix}{blob_id[:2]}/{blob_id}"

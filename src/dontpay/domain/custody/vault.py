@@ -65,6 +65,31 @@ class BlobStore(Protocol):
 STORE_WORKERS = 4
 
 
+def check_blob_id(blob_id: object) -> None:
+    """Raise `InvalidBlobId` for anything but 32 lower-case hex digits (never a path)."""
+    if not isinstance(blob_id, str) or not _BLOB_ID.fullmatch(blob_id):
+        raise InvalidBlobId(f"not a blob id: {blob_id!r}")
+
+
+def is_blob_id(name: str) -> bool:
+    """Whether a stored name is a blob id."""
+    return _BLOB_ID.fullmatch(name) is not None
+
+
+def store_concurrently(
+    store: Callable[[bytes, bytes], SealedBlob], data_key: bytes, plaintexts: Sequence[bytes]
+) -> list[SealedBlob]:
+    """`store` each plaintext on up to `STORE_WORKERS` threads, returning blobs in order. When
+    this returns every blob is stored; if any store fails, the others still complete (their
+    blobs are swept later if nothing refers to them) and the first error is raised."""
+    if len(plaintexts) <= 1:
+        return [store(data_key, plaintext) for plaintext in plaintexts]
+    workers = min(STORE_WORKERS, len(plaintexts))
+    with ThreadPoolExecutor(workers, thread_name_prefix="vault") as pool:
+        futures = [pool.submit(store, data_key, plaintext) for plaintext in plaintexts]
+    return [future.result() for future in futures]
+
+
 class Vault:
     """Blobs under `root`, sharded into subdirectories by the first two characters of the id."""
 
@@ -103,16 +128,9 @@ class Vault:
         """`store` each plaintext, several at once, returning their blobs in the same order.
 
         Hashing, AES-GCM and fsync all release the GIL, so while one blob waits for the disk
-        another is being encrypted. When this returns every blob is durable; if any store
-        fails, the others still complete (their blobs are swept later if nothing refers to
-        them) and the first error is raised.
+        another is being encrypted (see `store_concurrently`).
         """
-        if len(plaintexts) <= 1:
-            return [self.store(data_key, plaintext) for plaintext in plaintexts]
-        workers = min(STORE_WORKERS, len(plaintexts))
-        with ThreadPoolExecutor(workers, thread_name_prefix="vault") as pool:
-            futures = [pool.submit(self.store, data_key, plaintext) for plaintext in plaintexts]
-        return [future.result() for future in futures]
+        return store_concurrently(self.store, data_key, plaintexts)
 
     def open(self, data_key: bytes, blob_id: str) -> bytes:
         """The plaintext of a blob; raises `MissingBlob`, or `DecryptionFailed` if it was altered,
@@ -206,8 +224,7 @@ class Vault:
         return os.access(self.root, os.W_OK | os.X_OK)
 
     def _path(self, blob_id: str) -> Path:
-        if not isinstance(blob_id, str) or not _BLOB_ID.fullmatch(blob_id):
-            raise InvalidBlobId(f"not a blob id: {blob_id!r}")
+        check_blob_id(blob_id)
         return self.root / blob_id[:2] / blob_id
 
     def _shard(self, blob_id: str) -> Path:
