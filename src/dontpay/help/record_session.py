@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from dontpay.cases.models import Report
 from dontpay.domain.custody import DecryptionFailed, decrypt, encrypt
 
-from .session import remember_age
+from .session import remember_age, under_18_in_this_visit
 
 #: An open record closes itself after this long without a request (a shared device left alone).
 IDLE_SECONDS = 20 * 60
@@ -99,6 +99,17 @@ def current_record(request: HttpRequest) -> OpenRecord | None:
         return None
     request.session[_SEEN] = time.time()
     return OpenRecord(report, key)
+
+
+def child_in_this_visit(request: HttpRequest) -> bool:
+    """Whether this visit must never be offered fingerprinting of images: the person said they
+    are under 18 anywhere in it, or the record open in it is screenshots-only (its owner did not
+    say they are 18 or over). Reads no key and does not count as activity."""
+    if under_18_in_this_visit(request.session):
+        return True
+    pk = request.session.get(_OPEN)
+    report = Report.objects.filter(pk=pk).only("under_18").first() if pk else None
+    return report is not None and report.screenshots_only
 
 
 def closed_for_inactivity(request: HttpRequest) -> bool:

@@ -46,6 +46,7 @@ from dontpay.intel.scanning import payment_accounts_reported_before
 from .actions import action_number
 from .record_session import (
     RECORD_COOKIE,
+    child_in_this_visit,
     close_record,
     closed_for_inactivity,
     current_record,
@@ -148,7 +149,6 @@ def report_start(request: HttpRequest) -> HttpResponse:
             "report": opened.report if opened else None,
             "error": error,
             "age": known,
-            "under_18_known": under_18_in_this_visit(request.session),
         },
         status=400 if error else 200,
     )
@@ -250,7 +250,7 @@ def report_overview(request: HttpRequest, report: Report) -> HttpResponse:
             "reported_before": payment_accounts_reported_before(report, record),
             "done": DONE_MESSAGES.get(request.GET.get("done", ""), ""),
             "submissions": report.submissions.order_by("submitted_at"),
-            "may_hash": report.under_18 is False and not under_18_in_this_visit(request.session),
+            "may_hash": not child_in_this_visit(request),
         },
     )
 

@@ -24,8 +24,8 @@ from dontpay.cases.throttle import TooManyAttempts
 from dontpay.domain.bounded_json import load_json
 from dontpay.domain.guidance import load_pack
 
-from .record_session import current_record
-from .session import remember_age, saved_answers, under_18_in_this_visit
+from .record_session import child_in_this_visit, current_record
+from .session import remember_age, saved_answers
 
 AGES = ("adult", "under-18", "not-sure")
 #: The submission the person opened with its case number and PIN, in this session only.
@@ -42,7 +42,7 @@ def protect_start(request: HttpRequest) -> HttpResponse:
     Someone who said anywhere in this visit that they are under 18 is not asked again: they
     go straight to the services built for children's images.
     """
-    if _child_in_this_visit(request):
+    if child_in_this_visit(request):
         return redirect("help:protect_under_18")
     error = ""
     if request.method == "POST":
@@ -72,7 +72,7 @@ def protect_under_18(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def protect_choose(request: HttpRequest) -> HttpResponse:
     """Choose files, see their fingerprints (made in the browser), and send only those."""
-    if request.session.get("protect_age") != "adult" or _child_in_this_visit(request):
+    if request.session.get("protect_age") != "adult" or child_in_this_visit(request):
         return redirect("help:protect_start")
     opened = current_record(request)
     errors: list[str] = []
@@ -128,15 +128,6 @@ def protect_done(request: HttpRequest) -> HttpResponse:
     if created is None:
         return redirect("help:protect_start")
     return render(request, "help/protect/done.html", created)
-
-
-def _child_in_this_visit(request: HttpRequest) -> bool:
-    """An under-18 answer in this visit: in the questions, on a record, or on these pages; or
-    a record open now whose owner did not say they are 18 or over."""
-    if under_18_in_this_visit(request.session):
-        return True
-    opened = current_record(request)
-    return opened is not None and opened.report.under_18 is not False
 
 
 def _may_submit(client: str) -> bool:

@@ -10,13 +10,13 @@ from dontpay.domain.guidance import build_plan, may_hash_on_device
 
 from .forms import form_for
 from .questions import NOT_SURE, Question, questions_for
+from .record_session import child_in_this_visit
 from .session import (
     current_answers,
     done_steps,
     mark_step,
     save_answer,
     saved_answers,
-    under_18_in_this_visit,
 )
 
 
@@ -101,7 +101,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             "plan": action_plan,
             "emergency": action_plan.emergency_call(),
             "done": done_steps(request.session, action_plan.steps),
-            "may_hash": may_hash_on_device(answers) and not under_18_in_this_visit(request.session),
+            "may_hash": may_hash_on_device(answers) and not child_in_this_visit(request),
             "answer_rows": _answer_rows(questions_for(answers.jurisdiction), saved),
         },
     )
