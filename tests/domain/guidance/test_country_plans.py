@@ -39,6 +39,16 @@ class Country:
 
 COUNTRIES = [
     Country(
+        "AU",
+        emergency="000",
+        child_route=frozenset({"accce", "kids-helpline"}),
+        crisis=frozenset({"lifeline", "kids-helpline"}),
+        paid_route="reportcyber",
+        child_sources=frozenset({"nsw.gov.au", "www.scamwatch.gov.au"}),
+        police_sources=frozenset({"www.cyber.gov.au", "www.police.wa.gov.au"}),
+        non_emergency="131 444",
+    ),
+    Country(
         "CA",
         emergency="911",
         child_route=frozenset({"cybertip", "needhelpnow"}),
