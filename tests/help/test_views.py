@@ -153,7 +153,7 @@ def test_unanswered_questions_say_so_in_the_summary(client: Client) -> None:
 def test_a_stale_session_is_repaired_not_a_500(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     """A session from before a pack was withdrawn, or with a value that no longer parses."""
     session = client.session
-    session["answers"] = {"jurisdiction": "IE", "timing": "now"}
+    session["answers"] = {"jurisdiction": "FR", "timing": "now"}
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     for url in ("/", "/staying-safe/", "/questions/where/", "/nope/"):
@@ -267,14 +267,17 @@ def test_text_services_are_sms_links_in_the_us_too(client: Client) -> None:
 
 def test_where_do_you_live_offers_every_country_by_name(client: Client) -> None:
     body = client.get("/questions/where/").content.decode()
-    names = ["Canada", "United Kingdom", "United States"]
+    names = ["Australia", "Canada", "India", "Ireland", "United Kingdom", "United States"]
     positions = [body.index(f"{name}</label>") for name in names]
     assert positions == sorted(positions)
 
 
 @pytest.mark.parametrize(
     ("code", "emergency", "in_words"),
-    [("CA", "911", "Canada has no single non-emergency police number")],
+    [
+        ("CA", "911", "Canada has no single non-emergency police number"),
+        ("IE", "112", "There is no separate non-emergency Garda number"),
+    ],
 )
 def test_a_country_without_a_police_number_still_reads_right(
     client: Client, code: str, emergency: str, in_words: str

@@ -59,6 +59,30 @@ COUNTRIES = [
         non_emergency=None,
     ),
 ]
+COUNTRIES.append(
+    Country(
+        "IE",
+        emergency="112",
+        child_route=frozenset({"hotline-ie"}),
+        crisis=frozenset({"samaritans-ireland"}),
+        paid_route=None,
+        child_sources=frozenset({"www.garda.ie", "hotline.ie"}),
+        police_sources=frozenset({"www.garda.ie"}),
+        non_emergency=None,
+    )
+)
+COUNTRIES.append(
+    Country(
+        "IN",
+        emergency="112",
+        child_route=frozenset({"ncrp"}),
+        crisis=frozenset({"emergency-112"}),
+        paid_route="cyber-fraud-helpline",
+        child_sources=frozenset({"www.business-standard.com", "www.hindustantimes.com"}),
+        police_sources=frozenset({"www.hindustantimes.com", "cyber.delhipolice.gov.in"}),
+        non_emergency=None,
+    )
+)
 CODES = [country.code for country in COUNTRIES]
 
 
@@ -112,14 +136,13 @@ def test_earlier_leaves_crisis_support_for_last(country: Country) -> None:
 
 
 def test_no_police_number_is_invented_where_there_is_none(country: Country) -> None:
-    """Where police are reached locally, the plan names only numbers the pack sources: the
-    emergency number and the child tipline, never an empty or made-up non-emergency line."""
+    """Where police are reached locally, the plan names only the emergency number and the
+    child and payment routes' numbers, never an empty or made-up non-emergency line."""
     pack = load_pack(country.code)
     for age in (True, False, None):
         report = the_step(plan_for(country, timing="recent", under_18=age), "report-to-police")
-        allowed = {country.emergency} | {
-            pack.contacts[ref].phone or "" for ref in country.child_route
-        }
+        routes = {*country.child_route, *filter(None, [country.paid_route])}
+        allowed = {country.emergency} | {pack.contacts[ref].phone or "" for ref in routes}
         if country.non_emergency:
             allowed.add(country.non_emergency)
             assert country.non_emergency in phones(report)
