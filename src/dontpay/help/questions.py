@@ -56,7 +56,12 @@ def questions_for(jurisdiction: str | None) -> list[Question]:
             "jurisdiction",
             "Where do you live?",
             "So we can show you the right phone numbers and services.",
-            tuple((code, load_pack(code).name) for code in available_jurisdictions()),
+            tuple(
+                sorted(
+                    ((code, load_pack(code).name) for code in available_jurisdictions()),
+                    key=lambda choice: choice[1],
+                )
+            ),
             error="Select where you live",
         ),
         Question(
