@@ -76,7 +76,7 @@ COUNTRIES.append(
         "IN",
         emergency="112",
         child_route=frozenset({"ncrp"}),
-        crisis=frozenset({"emergency-112"}),
+        crisis=frozenset({"tele-manas", "emergency-112"}),
         paid_route="cyber-fraud-helpline",
         child_sources=frozenset({"www.business-standard.com", "www.hindustantimes.com"}),
         police_sources=frozenset({"www.hindustantimes.com", "cyber.delhipolice.gov.in"}),
