@@ -8,23 +8,29 @@
 * Nothing is fetched: images arrive as ``data:`` URIs.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import weasyprint
 from django.template.loader import render_to_string
 from PIL import ImageFile
-from weasyprint.urls import URLFetcher
 
-# Importing WeasyPrint switches on Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would make
-# every later evidence check accept truncated images. Our PDFs only embed complete thumbnails.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+if TYPE_CHECKING:
+    import weasyprint
 
 #: The PDF variant WeasyPrint writes: tagged, with structure for assistive technology.
 PDF_VARIANT = "pdf/ua-1"
 
 
-def laid_out(template: str, context: dict[str, Any]) -> weasyprint.Document:
-    """The template laid out in pages, without any network access."""
+def laid_out(template: str, context: dict[str, Any]) -> "weasyprint.Document":
+    """The template laid out in pages, without any network access.
+
+    WeasyPrint is imported here, at the first PDF, because it costs more than a second of start-up
+    that most processes (the worker, every command) never need."""
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    # Importing WeasyPrint switches on Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would
+    # make every later evidence check accept truncated images. Our PDFs embed complete thumbnails.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     html = render_to_string(template, context)
     data_only = URLFetcher(allowed_protocols={"data"})
     return weasyprint.HTML(string=html, url_fetcher=data_only).render(pdf_variant=PDF_VARIANT)

@@ -2,8 +2,6 @@
 
 from io import BytesIO
 
-from pypdf import PasswordType, PdfReader
-
 from .checked import PDF, CheckedEvidence
 from .errors import DamagedFile, EvidenceTooLarge
 
@@ -18,7 +16,11 @@ def looks_like_pdf(data: bytes) -> bool:
 
 
 def check_pdf(data: bytes) -> CheckedEvidence:
-    """Parse the PDF's structure and count its pages; page content is not rendered here."""
+    """Parse the PDF's structure and count its pages; page content is not rendered here.
+
+    pypdf is imported at the first PDF: most processes never check one."""
+    from pypdf import PasswordType, PdfReader
+
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:

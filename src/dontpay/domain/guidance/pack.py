@@ -15,7 +15,6 @@ from importlib.resources.abc import Traversable
 from typing import Any
 from urllib.parse import quote
 
-import jsonschema
 import yaml
 
 PACKS = files(__package__) / "packs"
@@ -156,7 +155,12 @@ def _read_yaml(resource: Traversable) -> Any:
 
 
 def validate(data: Any, schema: dict[str, Any], name: str) -> None:
-    """Raise `InvalidPack` listing (up to ten of) the places where `data` breaks `schema`."""
+    """Raise `InvalidPack` listing (up to ten of) the places where `data` breaks `schema`.
+
+    jsonschema is imported here, at the first pack, since its format checkers cost a second of
+    start-up in processes that never read a pack."""
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

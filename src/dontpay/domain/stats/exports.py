@@ -8,16 +8,15 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from .chart import bar_chart_svg
 from .foi import PERIOD_TYPES, Cell, FoiTables, PeriodType, YearCounts
 from .outcomes import OUTCOME_GROUPS, OUTCOMES
 from .serialise import suppressed
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["bar_chart_svg", "foi_csv", "foi_xlsx"]
 
@@ -64,7 +63,11 @@ def foi_csv(tables: FoiTables) -> str:
 
 
 def foi_xlsx(tables: FoiTables) -> bytes:
-    """A workbook: one sheet per kind of year, and the list of outcome types with their groups."""
+    """A workbook: one sheet per kind of year, and the list of outcome types with their groups.
+
+    openpyxl is imported at the first workbook: most processes never write one."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     codes, groups = _columns(tables)
     default = workbook.active
@@ -124,8 +127,10 @@ def _snake_case(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def _notes(sheet: Worksheet, tables: FoiTables) -> int:
+def _notes(sheet: "Worksheet", tables: FoiTables) -> int:
     """Write the notes above a table (basis, suppression, period); return the header's row."""
+    from openpyxl.styles import Font
+
     notes = [BASIS_NOTE]
     if tables.suppress_below:
         below = tables.suppress_below
@@ -142,7 +147,10 @@ def _notes(sheet: Worksheet, tables: FoiTables) -> int:
     return len(notes) + 2
 
 
-def _style_table(sheet: Worksheet, *, header_row: int, last_row: int, columns: int) -> None:
+def _style_table(sheet: "Worksheet", *, header_row: int, last_row: int, columns: int) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     bold = Font(bold=True)
     for column in range(1, columns + 1):
         heading = sheet.cell(header_row, column)
@@ -156,7 +164,9 @@ def _style_table(sheet: Worksheet, *, header_row: int, last_row: int, columns: i
     sheet.freeze_panes = f"B{header_row + 1}"
 
 
-def _outcome_types_sheet(sheet: Worksheet) -> None:
+def _outcome_types_sheet(sheet: "Worksheet") -> None:
+    from openpyxl.styles import Font
+
     sheet.append(["Home Office crime outcomes framework (England and Wales)"])
     sheet.append(["Long wording of outcomes 5, 9-13, 17 and 19 is paraphrased"])
     for row in (1, 2):
