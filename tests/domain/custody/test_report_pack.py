@@ -281,7 +281,7 @@ def test_a_custody_chain_in_a_folder_is_checked_too(
     events = list(chain)
     events[1] = CustodyEvent(**{**events[1].__dict__, "kind": "deleted"})
     nested = {**members, "reports/DP-AAAA-AAAA/custody.jsonl": jsonl(events)}
-    with pytest.raises(InvalidPackMember, match="^reports/DP-AAAA-AAAA/custody.jsonl: event 2"):
+    with pytest.raises(InvalidPackMember, match=r"^reports/DP-AAAA-AAAA/custody\.jsonl: event 2"):
         build_pack(nested, keys)
     assert verify_pack(signed_by(keys, nested)) == PackVerification(
         False, 6, "reports/DP-AAAA-AAAA/custody.jsonl: event 2: hash does not match its contents"

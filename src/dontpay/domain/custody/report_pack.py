@@ -93,8 +93,8 @@ def build_pack(members: Mapping[str, bytes], keys: OrganisationKeys) -> bytes:
     """A signed pack of `members` (name: contents), as the bytes of a ZIP file.
 
     Raises `InvalidPackMember` for a name that is unsafe, clashes with another or with one of
-    `PACK_FILES`, or for a ``custody.jsonl`` (in any folder) whose chain does not verify: the organisation's
-    signature must never vouch for a broken history.
+    `PACK_FILES`, or for a ``custody.jsonl`` (in any folder) whose chain does not verify: the
+    organisation's signature must never vouch for a broken history.
     """
     names = sorted(members)
     seen = {_name_key(name) for name in PACK_FILES}
