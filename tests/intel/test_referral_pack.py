@@ -3,6 +3,7 @@ pack, holding per report only what its author sent, audited, and only for those 
 
 import io
 import json
+import re
 import subprocess
 import zipfile
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ NOT_SENT = (
 #: Written in a section that was sent: must be in the pack (so the check above can fail).
 SENT = "Zqsentwords"
 OFFENDER_HANDLE = "offender.zq"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "report-pack.md"
 
 
 @dataclass(frozen=True)
@@ -158,13 +160,28 @@ def test_the_pack_verifies_offline_by_dontpay_and_by_openssl_and_sha256sum(tmp_p
             command, cwd=folder, shell=isinstance(command, str), capture_output=True, text=True
         )
 
+    def chain_check(chain: Path) -> subprocess.CompletedProcess[str]:
+        script = re.search(r"python3 - custody.jsonl <<'EOF'\n(.*?)\nEOF", DOCS.read_text(), re.S)
+        assert script is not None
+        return subprocess.run(
+            ["python3", "-", str(chain)], input=script[1], capture_output=True, text=True
+        )
+
     assert "Signature Verified Successfully" in sh(signature).stdout
     checked = sh(hashes)
     assert checked.returncode == 0, checked.stdout
     assert checked.stdout.count(": OK") == 5
+    chains = sorted(folder.glob("reports/*/custody.jsonl"))
+    assert len(chains) == 2
+    assert all(chain_check(chain).stdout.startswith("custody chain OK") for chain in chains)
     chain = folder / "reports" / cluster.sent.reference / "custody.jsonl"
     chain.write_bytes(chain.read_bytes().replace(b'"exported"', b'"viewed"'))
     assert sh(hashes).returncode == 1
+    broken = chain_check(chain)
+    assert (broken.returncode, broken.stderr) == (
+        1,
+        f"event {chain_of(cluster.sent)[-1].sequence}: hash does not match its contents\n",
+    )
     manifest = folder / "manifest.json"
     manifest.write_bytes(manifest.read_bytes().replace(b"sha256", b"SHA256", 1))
     assert "Signature Verification Failure" in sh(signature).stdout

@@ -33,6 +33,7 @@ from dontpay.domain.reports import SECTIONS
 
 from .clusters import explain_cluster
 from .exports import ExportedIndicator, cluster_indicators, organisation_name
+from .forms import TYPE_NAMES
 
 #: The kind of export recorded in each sent report's custody chain.
 EXPORTED_AS = "cluster-referral"
@@ -141,6 +142,7 @@ def _pack(
                 "indicators": indicators,
                 "timeline": referral_timeline(referred, indicators),
                 "reports": [_shown(report) for report in referred],
+                "type_names": TYPE_NAMES,
             },
         ),
     }

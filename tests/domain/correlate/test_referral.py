@@ -63,12 +63,12 @@ def test_an_indicator_carries_its_details_into_the_document() -> None:
     assert document["reports"][0]["custody"] == f"reports/{SENT}/custody.jsonl"
     assert [(e["when"], e["report"], e["what"]) for e in document["timeline"]] == [
         ("2026-10-30", SENT, "Threats started"),
+        ("2026-11-01T09:30:00+00:00", SENT, "Report started"),
         (
             "2026-11-01T09:30:00+00:00",
             SENT,
             "First mention of phone +447911123456, later in 1 more report",
         ),
-        ("2026-11-01T09:30:00+00:00", SENT, "Report started"),
         ("2026-11-02T09:30:00+00:00", SENT, "Report sent to the organisation"),
     ]
 

@@ -142,7 +142,8 @@ def referral_timeline(
                 f"report{'s' if later > 1 else ''}",
             )
         )
-    return sorted(entries, key=lambda entry: (entry.when, entry.reference, entry.what))
+    # Stable: within a moment and a report, a report starts before it is sent.
+    return sorted(entries, key=lambda entry: (entry.when, entry.reference))
 
 
 def referral_document(
