@@ -1,5 +1,6 @@
 """An analyst signs in, finds the cluster of two reports that share a wallet written two ways,
-sees why they are linked and the network graph, and downloads the STIX export, in chromium."""
+sees why they are linked and the network graph, and downloads the STIX export and the referral
+pack, in chromium."""
 
 import io
 import re
@@ -12,6 +13,7 @@ from playwright.sync_api import Browser, ConsoleMessage, expect
 from pytest_django.live_server_helper import LiveServer
 
 from dontpay.accounts.enrolment import create_staff
+from dontpay.domain.custody import verify_pack
 
 from ..accounts.staff import PASSWORD, current_code
 from ..intel.test_views import WALLET, seed_cluster
@@ -77,6 +79,12 @@ def test_an_analyst_opens_a_cluster_sees_its_graph_and_exports_it(
     bundle = stix2.parse(Path(download.value.path()).read_text(), allow_custom=False)
     logins = {o.account_login for o in bundle.objects if o.type == "user-account"}
     assert WALLET in logins
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the referral pack").click()
+    assert download.value.suggested_filename == (
+        f"dontpay-cluster-{seeded.cluster_id}-referral.zip"
+    )
+    assert verify_pack(Path(download.value.path()).read_bytes()).valid
 
     page.get_by_role("link", name="Back to linked reports").click()
     page.get_by_label("Search for an indicator").fill("07911 123456")

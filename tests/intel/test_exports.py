@@ -20,6 +20,7 @@ from dontpay.intel.exports import (
     misp_event,
     stix_bundle,
 )
+from dontpay.intel.referral import graphml_export
 from dontpay.intel.warninglist import add_entry
 
 from .test_views import OFFENDER_PHONE, VICTIM_DATA, WALLET, Seeded, seed_cluster
@@ -149,7 +150,9 @@ def test_the_csv_has_one_row_per_indicator_and_report() -> None:
 
 def test_no_export_holds_anything_about_the_people_who_reported() -> None:
     seeded, stix, misp, table = _exports()
-    for name, text in (("stix", stix), ("misp", misp), ("csv", table)):
+    graphml = graphml_export(explain_cluster(seeded.cluster_id)).decode()
+    assert WALLET in graphml
+    for name, text in (("stix", stix), ("misp", misp), ("csv", table), ("graphml", graphml)):
         for private in VICTIM_DATA:
             assert private.lower() not in text.lower(), (name, private)
         assert seeded.unrelated.reference not in text, name

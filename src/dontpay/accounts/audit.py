@@ -18,6 +18,12 @@ def audit(request: HttpRequest, action: str, target: str, **detail: str | int) -
     )
 
 
+def audit_by_command(action: str, target: str, **detail: str | int) -> None:
+    """Record something done with a `dontpay` command on the server: actor "command", since
+    whoever runs it already holds the organisation's keys."""
+    AuditEvent.objects.create(actor="command", role="", action=action, target=target, detail=detail)
+
+
 def audit_by_person(action: str, target: str, **detail: str | int) -> None:
     """Record something the person did that changes what staff may see (sending a record,
     withdrawing it): actor "person", with no address, since they are anonymous."""

@@ -14,6 +14,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({ADMIN}),
     "intel.view": frozenset({ANALYST, ADMIN}),
     "intel.export": frozenset({ANALYST, ADMIN}),
+    # The referral pack holds what each author sent of their record, not only indicators.
+    "intel.refer": frozenset({ANALYST, ADMIN}),
     "warninglist.view": frozenset({ANALYST, ADMIN}),
     "warninglist.change": frozenset({ADMIN}),
     "intel.recluster": frozenset({ADMIN}),

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("search/", views.search_page, name="search"),
     path("clusters/<int:cluster_id>/", views.cluster_page, name="cluster"),
     path("clusters/<int:cluster_id>/export.<str:kind>", views.cluster_export, name="export"),
+    path("clusters/<int:cluster_id>/referral/", views.cluster_referral, name="referral"),
     path("warninglist/", views.warninglist_page, name="warninglist"),
     path("warninglist/<int:pk>/remove/", views.warninglist_remove, name="warninglist_remove"),
 ]

@@ -22,6 +22,7 @@ from .forms import TYPE_NAMES, SearchForm, WarninglistForm
 from .linking import recluster_all
 from .models import WarninglistEntry
 from .not_found import why_nothing_found
+from .referral import graphml_export, referral_pack
 from .warninglist import InvalidEntry, add_entry, remove_entry
 
 #: Export kind → (media type, file name extension).
@@ -29,6 +30,7 @@ EXPORTS = {
     "stix": ("application/stix+json;version=2.1", "stix.json"),
     "misp": ("application/json", "misp.json"),
     "csv": ("text/csv", "csv"),
+    "graphml": ("application/graphml+xml", "graphml"),
 }
 
 
@@ -143,6 +145,7 @@ def cluster_page(request: HttpRequest, cluster_id: int) -> HttpResponse:
             "with_case": with_case,
             "case_links": case_links,
             "may_export": role_may(_role(request), "intel.export"),
+            "may_refer": role_may(_role(request), "intel.refer"),
             "type_names": TYPE_NAMES,
         },
     )
@@ -150,22 +153,51 @@ def cluster_page(request: HttpRequest, cluster_id: int) -> HttpResponse:
 
 @requires("intel.export")
 def cluster_export(request: HttpRequest, cluster_id: int, kind: str) -> HttpResponse:
-    """The cluster as a STIX 2.1 bundle, a MISP event or CSV, downloaded (and audited)."""
+    """The cluster as a STIX 2.1 bundle, a MISP event, CSV or GraphML, downloaded (and
+    audited)."""
     if kind not in EXPORTS:
         raise Http404(f"no {kind} export")
     explanation = _explanation(cluster_id)
     indicators = cluster_indicators(explanation)
     audit(request, "cluster.exported", f"cluster {cluster_id}", format=kind)
+    content: str | bytes
     if kind == "stix":
         content = stix_bundle(explanation, indicators)
     elif kind == "misp":
         content = misp_event(explanation, indicators)
+    elif kind == "graphml":
+        content = graphml_export(explanation)
     else:
         content = cluster_csv(indicators)
     media_type, extension = EXPORTS[kind]
     response = HttpResponse(content, content_type=media_type)
     response["Content-Disposition"] = (
         f'attachment; filename="dontpay-cluster-{cluster_id}.{extension}"'
+    )
+    return response
+
+
+@requires("intel.refer")
+@require_POST
+def cluster_referral(request: HttpRequest, cluster_id: int) -> HttpResponse:
+    """The cluster referral pack for police: audited for the cluster and for every sent report
+    whose content it holds (each report's chain records the export too)."""
+    try:
+        pack = referral_pack(cluster_id, actor=f"staff:{request.user.get_username()}")
+    except EmptyCluster:
+        raise Http404(f"no cluster {cluster_id}") from None
+    audit(
+        request,
+        "cluster.exported",
+        f"cluster {cluster_id}",
+        format="referral-pack",
+        reports_sent=len(pack.sent_references),
+    )
+    for reference in pack.sent_references:
+        audit(request, "case.referred", reference, cluster=cluster_id)
+    response = HttpResponse(pack.data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="dontpay-cluster-{cluster_id}-referral.zip"'
     )
     return response
 

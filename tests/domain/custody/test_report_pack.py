@@ -275,6 +275,21 @@ def test_a_signed_pack_with_a_broken_custody_chain_is_refused(
     assert refused(verify_pack(empty)) == "custody.jsonl: chain is empty"
 
 
+def test_a_custody_chain_in_a_folder_is_checked_too(
+    members: dict[str, bytes], chain: list[CustodyEvent], keys: OrganisationKeys
+) -> None:
+    events = list(chain)
+    events[1] = CustodyEvent(**{**events[1].__dict__, "kind": "deleted"})
+    nested = {**members, "reports/DP-AAAA-AAAA/custody.jsonl": jsonl(events)}
+    with pytest.raises(InvalidPackMember, match=r"^reports/DP-AAAA-AAAA/custody\.jsonl: event 2"):
+        build_pack(nested, keys)
+    assert verify_pack(signed_by(keys, nested)) == PackVerification(
+        False, 6, "reports/DP-AAAA-AAAA/custody.jsonl: event 2: hash does not match its contents"
+    )
+    whole = {**members, "reports/DP-AAAA-AAAA/custody.jsonl": jsonl(chain)}
+    assert verify_pack(build_pack(whole, keys)) == PackVerification(True, 6, None)
+
+
 def test_a_pack_without_a_custody_chain_is_valid(
     members: dict[str, bytes], keys: OrganisationKeys
 ) -> None:

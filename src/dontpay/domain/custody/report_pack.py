@@ -3,7 +3,9 @@
 It holds the report's files as given (``report.pdf``, ``report.json``, ``custody.jsonl``,
 ``evidence/…``) plus three of its own: ``manifest.json`` lists the SHA-256 of every other file,
 ``manifest.sig`` is the organisation's raw Ed25519 signature of manifest.json's exact bytes, and
-``public_key.pem`` is the key to check it with. So any change to any file is detectable with
+``public_key.pem`` is the key to check it with. A cluster referral pack is the same bundle with
+other members (``referral.json``, ``referral.pdf``, one ``reports/<reference>/custody.jsonl`` per
+sent report). So any change to any file is detectable with
 ``unzip``, ``sha256sum`` and ``openssl`` alone (docs/report-pack.md shows how). The embedded key
 only proves the pack is whole; that it came from the organisation takes a trusted copy of its key.
 
@@ -19,7 +21,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -91,8 +93,8 @@ def build_pack(members: Mapping[str, bytes], keys: OrganisationKeys) -> bytes:
     """A signed pack of `members` (name: contents), as the bytes of a ZIP file.
 
     Raises `InvalidPackMember` for a name that is unsafe, clashes with another or with one of
-    `PACK_FILES`, or for a ``custody.jsonl`` whose chain does not verify: the organisation's
-    signature must never vouch for a broken history.
+    `PACK_FILES`, or for a ``custody.jsonl`` (in any folder) whose chain does not verify: the
+    organisation's signature must never vouch for a broken history.
     """
     names = sorted(members)
     seen = {_name_key(name) for name in PACK_FILES}
@@ -102,8 +104,9 @@ def build_pack(members: Mapping[str, bytes], keys: OrganisationKeys) -> bytes:
         if _name_key(name) in seen:
             raise InvalidPackMember(f"{_shown(name)}: clashes with another file in the pack")
         seen.add(_name_key(name))
-    if CUSTODY in members and (problem := custody_problem(members[CUSTODY])):
-        raise InvalidPackMember(f"{CUSTODY}: {problem}")
+    for name in custody_members(names):
+        if problem := custody_problem(members[name]):
+            raise InvalidPackMember(f"{_shown(name)}: {problem}")
     manifest = manifest_bytes({name: hashlib.sha256(members[name]).hexdigest() for name in names})
     pack_files = {
         MANIFEST: manifest,
@@ -166,6 +169,12 @@ def unsafe_name_reason(name: str) -> str | None:
     return None
 
 
+def custody_members(names: Iterable[str]) -> list[str]:
+    """The members that are custody chains: ``custody.jsonl`` in any folder, so a pack of
+    several reports (a cluster referral) carries one chain per report, each checked."""
+    return sorted(name for name in names if name.rsplit("/", 1)[-1] == CUSTODY)
+
+
 def custody_problem(data: bytes) -> str | None:
     """The first problem with a ``custody.jsonl`` file's chain, or ``None`` if it verifies."""
     try:
@@ -212,8 +221,9 @@ def _verify_archive(archive: zipfile.ZipFile, trusted: Ed25519PublicKey | None) 
     for info in infos:
         if info.filename in files and _sha256(archive, info) != files[info.filename]:
             raise _Refused(f"{_shown(info.filename)}: sha256 does not match the manifest", items)
-    if CUSTODY in files and (problem := custody_problem(_read(archive, by_name[CUSTODY]))):
-        raise _Refused(f"{CUSTODY}: {problem}", items)
+    for name in custody_members(files):
+        if problem := custody_problem(_read(archive, by_name[name])):
+            raise _Refused(f"{_shown(name)}: {problem}", items)
     return items
 
 
