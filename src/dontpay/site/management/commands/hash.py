@@ -5,8 +5,9 @@ per process, and printed in the order given: ``pdq HASH QUALITY FILE`` for an im
 ``vpdq FRAME,QUALITY,HASH,TIME FILE`` for each sampled frame of a video, or with ``--json``
 ``{"files": [...]}``. With ``--dihedral`` an image gets its eight turns and flips, as a platform
 sends them to ``POST /api/v1/match/dihedral``: ``pdq-dihedral HASH,…,HASH QUALITY FILE``, or in
-JSON a ``dihedral`` list beside ``hash`` (the first of the eight). One file that cannot be hashed fails the whole run (exit 2, one line
-naming it, nothing on stdout), with or without ``--json``, so scripts cannot miss it.
+JSON a ``dihedral`` list beside ``hash`` (the first of the eight). One file that cannot be
+hashed fails the whole run (exit 2, one line naming it, nothing on stdout), with or without
+``--json``, so scripts cannot miss it.
 """
 
 import json
