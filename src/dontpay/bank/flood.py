@@ -28,9 +28,6 @@ from django.utils import timezone
 from .models import BankEntry, EntryMatchCount, EntryQuarantine, SignalChange, Submission
 from .submissions import lock_bank
 
-#: Matches of one entry within one window that quarantine it, unless settings say otherwise.
-DEFAULT_FLOOD_MATCHES = 1000
-DEFAULT_FLOOD_WINDOW = 600
 #: Matches kept in the cache before they are added to the database, and the longest an
 #: entry's first match goes unrecorded.
 COUNT_STEP = 100
@@ -54,13 +51,13 @@ def screen_matches[Match](
 def count_matches(counts: Counter[int]) -> set[int]:
     """Add matches per entry to this window's counts; quarantine the entries they carry over
     the limit, and return those."""
-    limit = flood_limit()
-    window_seconds = flood_window()
+    limit = settings.DONTPAY_FLOOD_MATCHES
+    window_seconds = settings.DONTPAY_FLOOD_WINDOW
     window = int(time.time() // window_seconds)
     crossed = {}
     for entry, added in counts.items():
         total = _add(f"dontpay:flood:{entry}:{window}", added, 2 * window_seconds)
-        if total - added < limit <= total:
+        if total - added <= limit < total:
             crossed[entry] = total
         _keep_count(entry, added)
     return {
@@ -113,14 +110,6 @@ def match_counts(entry_ids: Sequence[int]) -> dict[int, int]:
         entry: stored.get(entry, 0) + int(pending.get(_pending_key(entry), 0))
         for entry in entry_ids
     }
-
-
-def flood_limit() -> int:
-    return int(getattr(settings, "DONTPAY_FLOOD_MATCHES", DEFAULT_FLOOD_MATCHES))
-
-
-def flood_window() -> int:
-    return int(getattr(settings, "DONTPAY_FLOOD_WINDOW", DEFAULT_FLOOD_WINDOW))
 
 
 def _keep_count(entry: int, added: int) -> None:
