@@ -75,7 +75,7 @@ def main() -> None:
     hits = [
         any(
             m.entry == sources[u] and m.transform == DIHEDRAL_TRANSFORMS[turns[u]] for m in found[u]
-        )  # type: ignore[attr-defined]
+        )
         for u in range(near)
     ]
     print(
