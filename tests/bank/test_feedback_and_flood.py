@@ -85,6 +85,7 @@ def test_an_entry_matching_10000_uploads_within_a_minute_is_quarantined_and_stop
         photo.pk,
         "withdrawn",
     )
+    assert PHOTO not in api.get("/api/v1/bank/export").getvalue().decode()
     # Other entries go on matching; a new submission of the hash does not bring it back.
     assert matched(api.match(OTHER, PHOTO)) == 1
     submit_signals([("pdq", PHOTO, 100)], "web")
@@ -93,6 +94,7 @@ def test_an_entry_matching_10000_uploads_within_a_minute_is_quarantined_and_stop
     # Released by an administrator, it matches again, and is not quarantined again.
     assert release_entry(photo.pk, "admin-1")
     assert another_process.match_images([PHOTO]) == [[(photo.pk, 0)]]
+    assert changes_since("").changes[-1].change == "added"
     for start in range(0, 3 * BATCH, BATCH):
         assert matched(api.match(*uploads[start : start + BATCH])) == BATCH
     assert not release_entry(photo.pk, "admin-1")
