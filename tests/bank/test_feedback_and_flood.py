@@ -165,7 +165,7 @@ def test_dihedral_and_video_matches_count_towards_the_flood_too(api: ApiClient, 
 # Feedback
 
 
-def put(client: ApiClient, entry: int, verdict: object):  # type: ignore[no-untyped-def]
+def put(client: ApiClient, entry: int | str, verdict: object):  # type: ignore[no-untyped-def]
     return client.client.put(
         f"/api/v1/feedback/{entry}",
         {"verdict": verdict},
@@ -221,6 +221,14 @@ def test_feedback_errors_are_problems(
         (put(first, entry, "maybe"), 422, None),
         (put(first, entry, ["confirmed"]), 422, None),
         (put(first, 0, "confirmed"), 422, None),
+        (
+            put(first, "+1", "confirmed"),
+            422,
+            "entry: must be a whole number written in the digits 0-9",
+        ),
+        (put(first, "1.0", "confirmed"), 422, None),
+        (put(first, "\u0661", "confirmed"), 422, None),
+        (put(first, 2**63, "confirmed"), 422, None),
         (put(ApiClient(token("match")), entry, "confirmed"), 403, None),
         (put(ApiClient(None), entry, "confirmed"), 401, None),
     ]
