@@ -12,7 +12,8 @@ and none near (random). The single-hash queries are the hash of each upload that
 or its first. Recall is the share of near uploads whose source entry is reported, at the right
 transform.
 
-    uv run python benchmarks/pdq_dihedral.py [--size 1000000] [--uploads 10000] [--single 2000]
+    uv run python benchmarks/pdq_dihedral.py [--size 1000000] [--uploads 9999] [--single 2000]
+        [--rounds 3]
 """
 
 import argparse
@@ -44,6 +45,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000, help="bank hashes")
     parser.add_argument("--uploads", type=int, default=9_999, help="uploads in the batch")
     parser.add_argument("--single", type=int, default=2_000, help="one-upload calls timed")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, the best of each kept")
     args = parser.parse_args()
 
     rng = np.random.default_rng(SEED)
@@ -62,14 +64,20 @@ def main() -> None:
         return nearest_transform_per_entry(found_rows, ids, distances, len(rows) // DIHEDRAL_COUNT)
 
     picks = np.linspace(0, args.uploads - 1, args.single).astype(int)
-    result = {
-        "single one at a time": _rate(lambda r: single(singles[r : r + 1]), picks),
-        "dihedral one at a time": _rate(
+    timings = {
+        "single one at a time": lambda: _rate(lambda r: single(singles[r : r + 1]), picks),
+        "dihedral one at a time": lambda: _rate(
             lambda r: dihedral(uploads[r * DIHEDRAL_COUNT : (r + 1) * DIHEDRAL_COUNT]), picks
         ),
-        "single batched": _rate(lambda _: single(singles), [0]) * args.uploads,
-        "dihedral batched": _rate(lambda _: dihedral(uploads), [0]) * args.uploads,
+        "single batched": lambda: _rate(lambda _: single(singles), [0]) * args.uploads,
+        "dihedral batched": lambda: _rate(lambda _: dihedral(uploads), [0]) * args.uploads,
     }
+    # Rounds alternate the two kinds, so a change of load on a shared machine hits both alike;
+    # each keeps its best round.
+    result = dict.fromkeys(timings, 0.0)
+    for _ in range(args.rounds):
+        for name, measure in timings.items():
+            result[name] = max(result[name], measure())
     found = dihedral(uploads)
     near = 2 * args.uploads // 3
     hits = [
