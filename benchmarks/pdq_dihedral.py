@@ -64,7 +64,7 @@ def main() -> None:
         return nearest_transform_per_entry(found_rows, ids, distances, len(rows) // DIHEDRAL_COUNT)
 
     picks = np.linspace(0, args.uploads - 1, args.single).astype(int)
-    timings = {
+    timings: dict[str, Callable[[], float]] = {
         "single one at a time": lambda: _rate(lambda r: single(singles[r : r + 1]), picks),
         "dihedral one at a time": lambda: _rate(
             lambda r: dihedral(uploads[r * DIHEDRAL_COUNT : (r + 1) * DIHEDRAL_COUNT]), picks
