@@ -17,7 +17,6 @@ from dontpay.bank.models import BankEntry, EntryQuarantine, MatchFeedback
 from dontpay.bank.submissions import submit_signals
 
 from .conftest import OTHER, PHOTO, ApiClient
-from .test_processes_and_threads import ask, seconds_until, start_submitter
 
 pytestmark = pytest.mark.django_db
 
@@ -99,25 +98,6 @@ def test_an_entry_matching_10000_uploads_within_a_minute_is_quarantined_and_stop
     for start in range(0, 3 * BATCH, BATCH):
         assert matched(api.match(*uploads[start : start + BATCH])) == BATCH
     assert not release_entry(photo.pk, "admin-1")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_an_entry_quarantined_by_another_process_stops_matching_here_within_a_second(
-    api: ApiClient, settings
-) -> None:  # type: ignore[no-untyped-def]
-    settings.DONTPAY_FLOOD_MATCHES = 1000  # the other process reads the default, 1,000
-    submit_signals([("pdq", PHOTO, 100)], "web")
-    assert matched(api.match(PHOTO)) == 1
-    process = start_submitter()
-    try:
-        assert ask(process, f"flood {PHOTO} 1000") == []  # at the limit: still matching
-        assert matched(api.match(PHOTO)) == 1
-        [quarantined] = ask(process, f"flood {PHOTO} 1")
-        assert int(quarantined) == BankEntry.objects.get(value=PHOTO).pk
-        assert seconds_until(api, PHOTO, matched=False) < 1.0
-    finally:
-        process.stdin.close()  # type: ignore[union-attr]
-        process.wait(timeout=30)
 
 
 def test_matches_under_the_limit_quarantine_nothing(api: ApiClient, settings) -> None:  # type: ignore[no-untyped-def]
