@@ -71,6 +71,7 @@ MATRIX = {
     "/staff/intel/": {"analyst", "admin"},
     "/staff/intel/search/?q=07911+123456": {"analyst", "admin"},
     "/staff/intel/warninglist/": {"analyst", "admin"},
+    "/staff/bank/": {"admin"},
 }
 
 

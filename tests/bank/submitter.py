@@ -1,15 +1,19 @@
-"""Run as its own process by the cross-process test: prints ``READY``, then for each line
+"""Run as its own process by the cross-process tests: prints ``READY``, then for each line
 ``add HASH`` or ``withdraw CASE PIN`` on stdin changes the bank and prints ``DONE <case> <pin>``
-once the change is committed."""
+once the change is committed; ``flood HASH MATCHES`` counts that many matches of the entry, as
+this process's match answers would, and prints ``DONE`` and any entry that quarantined."""
 
 import os
 import sys
+from collections import Counter
 
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dontpay.site.settings")
 django.setup()
 
+from dontpay.bank.flood import count_matches  # noqa: E402
+from dontpay.bank.models import BankEntry  # noqa: E402
 from dontpay.bank.submissions import (  # noqa: E402
     check_submission,
     submit_signals,
@@ -27,3 +31,7 @@ for line in sys.stdin:
         assert submission is not None
         withdraw_submission(submission)
         print("DONE", words[0], words[1], flush=True)
+    elif action == "flood":
+        entry = BankEntry.objects.get(value=words[0]).pk
+        quarantined = count_matches(Counter({entry: int(words[1])}))
+        print("DONE", *sorted(quarantined), flush=True)

@@ -184,10 +184,12 @@ def test_the_schema_is_published_without_a_docs_page(api: ApiClient) -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     assert set(schema["paths"]) == {
         "/api/v1/match",
+        "/api/v1/match/dihedral",
         "/api/v1/match/video",
         "/api/v1/signals",
         "/api/v1/bank/export",
         "/api/v1/bank/import",
+        "/api/v1/feedback/{entry}",
     }
     assert Client().get("/api/v1/docs").status_code == 404
 

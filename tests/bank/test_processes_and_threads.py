@@ -1,5 +1,6 @@
 """The bank shared by several processes and threads: a submission made anywhere is matched at
-the next request everywhere, within a second, without rebuilding the index."""
+the next request everywhere, within a second, without rebuilding the index; so is a withdrawal,
+and a quarantine for matching too much."""
 
 import os
 import subprocess
@@ -71,6 +72,14 @@ def test_a_submission_in_another_process_is_matched_within_a_second(api: ApiClie
         case_number, pin = ask(process, f"add {PHOTO}")
         assert seconds_until(api, target, matched=True) < 1.0
         ask(process, f"withdraw {case_number} {pin}")
+        assert seconds_until(api, target, matched=False) < 1.0
+        # Quarantined there for matching too much (past the default 1,000 a window), it stops
+        # matching here as soon.
+        ask(process, f"add {PHOTO}")
+        assert seconds_until(api, target, matched=True) < 1.0
+        assert ask(process, f"flood {PHOTO} 1000") == []
+        [quarantined] = ask(process, f"flood {PHOTO} 1")
+        assert int(quarantined) == BankEntry.objects.get(value=PHOTO).pk
         assert seconds_until(api, target, matched=False) < 1.0
     finally:
         process.stdin.close()  # type: ignore[union-attr]

@@ -36,10 +36,10 @@ def wsgi_keeps_the_test_connection() -> Iterator[None]:
 @pytest.mark.usefixtures("wsgi_keeps_the_test_connection")
 def test_generated_requests_conform_to_the_schema(token: Callable[..., str], settings) -> None:  # type: ignore[no-untyped-def]
     settings.DONTPAY_API_RATE = 100_000
-    headers = {"Authorization": f"Bearer {token('match', 'signals', 'bank')}"}
+    headers = {"Authorization": f"Bearer {token('match', 'signals', 'bank', 'feedback')}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 5
+    assert len(operations) == 8
 
     for operation in operations:
 

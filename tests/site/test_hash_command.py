@@ -8,9 +8,20 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
-from dontpay.domain.signals import pdq_hash_file
-from tests.domain.signals.conftest import reference_image, video_frames, write_video
+from dontpay.domain.signals import (
+    DIHEDRAL_TRANSFORMS,
+    hamming_distance,
+    pdq_dihedral,
+    pdq_hash_file,
+)
+from tests.domain.signals.conftest import (
+    PDQ_REFERENCE,
+    reference_image,
+    video_frames,
+    write_video,
+)
 
 IMAGES = [
     reference_image(name)
@@ -121,3 +132,26 @@ def test_the_same_file_twice_gives_the_same_hash_twice(
     first, second = json.loads(capsys.readouterr().out)["files"]
     assert first["file"] != second["file"]
     assert (first["hash"], first["quality"]) == (second["hash"], second["quality"])
+
+
+def test_dihedral_gives_each_image_its_eight_turns_and_flips(tmp_path: Path) -> None:
+    video = write_video(tmp_path / "clip.mkv", video_frames(seed=6, seconds=1))
+    image = reference_image("dih--bridge-1-original.jpg")
+    result = run(image, video, "--dihedral", "--json", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    still, moving = json.loads(result.stdout)["files"]
+    with Image.open(image) as opened:
+        expected = pdq_dihedral(opened)
+    assert still["dihedral"] == [turned.hex for turned in expected]
+    assert (still["hash"], still["quality"]) == (expected[0].hex, expected[0].quality)
+    assert moving["type"] == "vpdq"
+    assert "dihedral" not in moving
+    # Each of the reference turned copies is within the match distance of one of the eight.
+    for number, name in enumerate(DIHEDRAL_TRANSFORMS):
+        variant = next(PDQ_REFERENCE.glob(f"dih--bridge-{number + 1}-*.jpg"))
+        assert hamming_distance(pdq_hash_file(variant).hex, still["dihedral"][number]) <= 31, name
+
+    text = run(image, "--dihedral")
+    assert text.returncode == 0, text.stderr
+    hashes = ",".join(turned.hex for turned in expected)
+    assert text.stdout == f"pdq-dihedral {hashes} {expected[0].quality} {image}\n"

@@ -19,6 +19,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "warninglist.view": frozenset({ANALYST, ADMIN}),
     "warninglist.change": frozenset({ADMIN}),
     "intel.recluster": frozenset({ADMIN}),
+    "bank.view": frozenset({ADMIN}),
+    "bank.change": frozenset({ADMIN}),
 }
 
 

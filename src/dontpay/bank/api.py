@@ -17,8 +17,11 @@ from dontpay.domain.bounded_json import load_json
 from dontpay.domain.signals import VpdqFeature
 from dontpay.site.metrics import count_match_signals
 
+from .api_dihedral import router as dihedral_router
+from .api_feedback import router as feedback_router
 from .auth import PlatformTokenAuth
 from .feed import InvalidCursor, changes_since
+from .flood import screen_matches
 from .index import bank_index
 from .models import PlatformToken
 from .problems import (
@@ -104,6 +107,7 @@ def match(request: HttpRequest, payload: MatchRequest) -> dict[str, object]:
     any server process, is already matched."""
     count_match_signals("image", len(payload.signals))
     found = bank_index().match_images([signal.value for signal in payload.signals])
+    found = screen_matches(found, lambda match: match[0])
     return {
         "results": [
             {"signal": number, "matches": [{"entry": e, "distance": d} for e, d in matches]}
@@ -124,6 +128,7 @@ def match_video(request: HttpRequest, payload: VideoMatchRequest) -> dict[str, o
     count_match_signals("video", len(payload.features))
     query = [VpdqFeature(f.quality, f.frame_number, f.hash, f.timestamp) for f in payload.features]
     matches = bank_index().match_video(query)
+    [matches] = screen_matches([matches], lambda match: match.entry)
     return {
         "matches": [
             {"entry": m.entry, "query_share": m.query_share, "bank_share": m.bank_share}
@@ -222,3 +227,8 @@ def import_file(request: HttpRequest) -> Status[dict[str, object]]:
             "skipped": imported.skipped,
         },
     )
+
+
+# Turned and mirrored copies, and platforms' feedback on matches: routes of their own modules.
+api.add_router("/", dihedral_router)
+api.add_router("/", feedback_router)

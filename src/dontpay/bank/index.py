@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.db.models import Max
 
@@ -90,6 +91,13 @@ class BankIndex:
         if not hashes:
             return []
         return self._images.search(codes_from_hex(hashes))
+
+    def match_image_arrays(
+        self, hashes: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """`match_images` as flat arrays (query row, entry, distance), sorted in that order."""
+        self.catch_up()
+        return self._images.search_arrays(codes_from_hex(hashes))
 
     def match_video(self, query: Sequence[VpdqFeature]) -> list[VideoMatchResult]:
         """Live vPDQ entries matching a video by vPDQ's rule, best first.

@@ -24,7 +24,8 @@ class BankEntry(models.Model):
     value_digest = models.CharField(max_length=64)
     #: PDQ quality (0-100); for vPDQ the mean of its frames'. None when an import did not say.
     quality = models.PositiveSmallIntegerField(null=True, blank=True)
-    #: Whether a submission not withdrawn holds it; changed only together with a `SignalChange`.
+    #: Whether it is matched: a submission not withdrawn holds it and it is not quarantined
+    #: (`EntryQuarantine`); changed only together with a `SignalChange`.
     live = models.BooleanField(default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -106,8 +107,8 @@ class PinAttempt(models.Model):
 class PlatformToken(models.Model):
     """A platform's API token: only its SHA-256 is stored; the prefix names it in lists."""
 
-    MATCH, SIGNALS, BANK = "match", "signals", "bank"
-    SCOPES = (MATCH, SIGNALS, BANK)
+    MATCH, SIGNALS, BANK, FEEDBACK = "match", "signals", "bank", "feedback"
+    SCOPES = (MATCH, SIGNALS, BANK, FEEDBACK)
 
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, unique=True)
@@ -119,3 +120,62 @@ class PlatformToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
+
+
+class EntryQuarantine(models.Model):
+    """A bank entry that matched far more uploads than expected within a window, taken out of
+    matching at once (see `flood.py`) until an administrator releases it.
+
+    A released entry keeps its row: an administrator judged its matches real, so it is not
+    quarantined automatically again.
+    """
+
+    entry = models.OneToOneField(BankEntry, on_delete=models.CASCADE, related_name="quarantine")
+    started_at = models.DateTimeField(auto_now_add=True)
+    #: Matches counted in the window that crossed the limit, and the window's length.
+    matches = models.PositiveIntegerField()
+    window_seconds = models.PositiveIntegerField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    #: The administrator who released it (a staff username).
+    released_by = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return f"quarantine of entry {self.entry_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.released_at is None
+
+
+class EntryMatchCount(models.Model):
+    """How many uploads matched an entry, across platforms: counted in the cache as matches
+    happen and added here in steps (see `flood.py`), never written once per match."""
+
+    entry = models.OneToOneField(BankEntry, on_delete=models.CASCADE, related_name="match_count")
+    matches = models.PositiveBigIntegerField(default=0)
+    last_matched_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.matches} matches of entry {self.entry_id}"
+
+
+class MatchFeedback(models.Model):
+    """One platform token's verdict on the matches of one bank entry: the person's image
+    (confirmed), or not (a false positive). Each token sees and changes only its own."""
+
+    CONFIRMED, FALSE_POSITIVE = "confirmed", "false_positive"
+    VERDICTS = ((CONFIRMED, "Confirmed"), (FALSE_POSITIVE, "False positive"))
+
+    entry = models.ForeignKey(BankEntry, on_delete=models.CASCADE, related_name="feedback")
+    token = models.ForeignKey(PlatformToken, on_delete=models.CASCADE, related_name="feedback")
+    verdict = models.CharField(max_length=20, choices=VERDICTS)
+    given_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("entry", "token"), name="one_verdict_per_token"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.verdict} on entry {self.entry_id}"

@@ -23,7 +23,7 @@ from dontpay.domain.signals import (
 )
 
 from .case_numbers import new_case_number, new_pin, normalise_case_number, normalise_pin
-from .models import BankEntry, PinAttempt, SignalChange, Submission
+from .models import BankEntry, EntryQuarantine, PinAttempt, SignalChange, Submission
 
 #: Hashes at most this many in one submission: a person's images, not a collection.
 MAX_SIGNALS_PER_SUBMISSION = 100
@@ -121,7 +121,7 @@ def store_signals(
                 )
                 entries = _entries_for(distinct)
                 submission.entries.add(*entries)
-                _set_live([entry for entry in entries if not entry.live], live=True)
+                _set_live(_not_quarantined([e for e in entries if not e.live]), live=True)
         except IntegrityError:
             continue  # the case number was taken: 50 random bits, so never in practice
         return NewSubmission(submission.case_number, pin)
@@ -231,6 +231,19 @@ def _entries_for(signals: Sequence[Signal]) -> list[BankEntry]:
     for entry in BankEntry.objects.bulk_create(missing, batch_size=_BATCH):
         found[entry.signal_type, entry.value_digest] = entry
     return [found[key] for key in keys]
+
+
+def _not_quarantined(entries: list[BankEntry]) -> list[BankEntry]:
+    """Entries a new submission may make live: a quarantined one stays out of matching until
+    an administrator releases it (see `flood.py`)."""
+    if not entries:
+        return entries
+    held = set(
+        EntryQuarantine.objects.filter(entry__in=entries, released_at__isnull=True).values_list(
+            "entry_id", flat=True
+        )
+    )
+    return [entry for entry in entries if entry.pk not in held]
 
 
 def _set_live(entries: Sequence[BankEntry], *, live: bool) -> None:

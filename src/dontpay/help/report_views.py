@@ -12,6 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dontpay.bank.feedback import platforms_confirming
 from dontpay.cases.custody import record_event
 from dontpay.cases.evidence import (
     add_evidence_many,
@@ -249,7 +250,10 @@ def report_overview(request: HttpRequest, report: Report) -> HttpResponse:
             "evidence_count": report.evidence.count(),
             "reported_before": payment_accounts_reported_before(report, record),
             "done": DONE_MESSAGES.get(request.GET.get("done", ""), ""),
-            "submissions": report.submissions.order_by("submitted_at"),
+            "submissions": [
+                (submission, platforms_confirming(submission))
+                for submission in report.submissions.order_by("submitted_at")
+            ],
             "may_hash": not child_in_this_visit(request),
         },
     )

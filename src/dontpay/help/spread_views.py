@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from dontpay.bank.feedback import platforms_confirming
 from dontpay.bank.models import Submission
 from dontpay.bank.submissions import (
     MAX_SIGNALS_PER_SUBMISSION,
@@ -181,7 +182,7 @@ def protect_check(request: HttpRequest) -> HttpResponse:
                 if submission is not None:
                     request.session.cycle_key()
                     request.session[OPEN_SUBMISSION] = submission.pk
-                    return render(request, "help/protect/status.html", {"submission": submission})
+                    return _status_page(request, submission)
                 errors["pin"] = "The case number or PIN is not right. Check both"
         status = status if status == 429 else 400
     return render(
@@ -189,6 +190,16 @@ def protect_check(request: HttpRequest) -> HttpResponse:
         "help/protect/check.html",
         {"errors": errors, "case_number": case_number},
         status=status,
+    )
+
+
+def _status_page(request: HttpRequest, submission: Submission) -> HttpResponse:
+    """The case: its fingerprints, whether they are active, and how many platforms have
+    confirmed finding a copy (a count only)."""
+    return render(
+        request,
+        "help/protect/status.html",
+        {"submission": submission, "confirmed": platforms_confirming(submission)},
     )
 
 
@@ -201,7 +212,7 @@ def protect_withdraw(request: HttpRequest) -> HttpResponse:
     if submission is None:
         return redirect("help:protect_check")
     if request.method == "GET" or submission.withdrawn_at:
-        return render(request, "help/protect/status.html", {"submission": submission})
+        return _status_page(request, submission)
     if request.POST.get("confirm") != "yes":
         return render(request, "help/protect/withdraw_confirm.html", {"submission": submission})
     request.session.pop(OPEN_SUBMISSION, None)

@@ -237,6 +237,14 @@ DONTPAY_VPDQ_DISTANCE = int(os.environ.get("DONTPAY_VPDQ_DISTANCE", "31"))
 for _name in ("DONTPAY_PDQ_DISTANCE", "DONTPAY_VPDQ_DISTANCE"):
     if not 0 <= globals()[_name] <= 31:
         raise ImproperlyConfigured(f"{_name} must be a number of bits from 0 to 31")
+#: Flood protection: a bank entry that matches more than this many uploads within
+#: DONTPAY_FLOOD_WINDOW seconds is quarantined (stops matching) until an administrator releases
+#: it. Counted in Django's cache, so across processes once Redis holds it (DONTPAY_REDIS_URL).
+DONTPAY_FLOOD_MATCHES = int(os.environ.get("DONTPAY_FLOOD_MATCHES", "1000"))
+DONTPAY_FLOOD_WINDOW = int(os.environ.get("DONTPAY_FLOOD_WINDOW", "600"))
+for _name in ("DONTPAY_FLOOD_MATCHES", "DONTPAY_FLOOD_WINDOW"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a whole number of at least 1")
 
 STATIC_URL = "/static/"
 #: Where `collectstatic` puts the files a production server serves.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/", include("dontpay.accounts.urls")),
     path("staff/", include("dontpay.cases.urls")),
     path("staff/intel/", include("dontpay.intel.urls")),
+    path("staff/bank/", include("dontpay.bank.staff_urls")),
     path("", include("dontpay.bank.urls")),
 ]
 

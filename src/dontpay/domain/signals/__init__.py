@@ -1,5 +1,13 @@
 """Perceptual hashes (PDQ for images, vPDQ for video): compute, parse, compare."""
 
+from .dihedral import (
+    DIHEDRAL_COUNT,
+    DIHEDRAL_TRANSFORMS,
+    DihedralMatch,
+    PdqDihedral,
+    flatten_dihedral,
+    nearest_transform_per_entry,
+)
 from .pdq import (
     PDQ_MATCH_DISTANCE,
     InvalidMedia,
@@ -9,6 +17,7 @@ from .pdq import (
     hamming_distance,
     parse_pdq,
     pdq_dihedral,
+    pdq_dihedral_file,
     pdq_hash_file,
     pdq_hash_image,
     pdq_hash_pixels,
@@ -28,10 +37,14 @@ from .vpdq import (
 )
 
 __all__ = [
+    "DIHEDRAL_COUNT",
+    "DIHEDRAL_TRANSFORMS",
     "PDQ_MATCH_DISTANCE",
     "SIGNAL_TYPES",
+    "DihedralMatch",
     "InvalidMedia",
     "InvalidSignal",
+    "PdqDihedral",
     "PdqHash",
     "PdqSignal",
     "SignalType",
@@ -43,11 +56,14 @@ __all__ = [
     "check_real_image_pdq",
     "features_from_lines",
     "features_to_lines",
+    "flatten_dihedral",
     "hamming_distance",
     "looks_like_video",
     "match_video",
+    "nearest_transform_per_entry",
     "parse_pdq",
     "pdq_dihedral",
+    "pdq_dihedral_file",
     "pdq_hash_file",
     "pdq_hash_image",
     "pdq_hash_pixels",

@@ -9,6 +9,7 @@ reference hasher does; a turned copy is still found through `pdq_dihedral`. Imag
 Pillow mode are turned into 8-bit RGB first (see `rgb_pixels` for how).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -21,6 +22,8 @@ from PIL import Image
 from dontpay.domain.evidence.errors import EvidenceRejected
 from dontpay.domain.evidence.images import decode, looks_like_image, open_image
 from dontpay.domain.evidence.limits import EvidenceLimits, describe_size
+
+from .dihedral import PdqDihedral
 
 #: Hashes at most this many bits apart are the same picture (the reference threshold).
 PDQ_MATCH_DISTANCE = 31
@@ -86,6 +89,24 @@ def pdq_hash_file(
     The pixel count is checked from the header before anything is decoded, with the same
     limits and code as evidence uploads, so a decompression bomb costs nothing.
     """
+    return _with_image(source, limits, pdq_hash_image)
+
+
+def pdq_dihedral_file(
+    source: str | PathLike[str] | bytes, *, limits: EvidenceLimits = IMAGE_LIMITS
+) -> PdqDihedral:
+    """The eight dihedral hashes of an image file, checked as `pdq_hash_file` checks it."""
+
+    def eight(image: Image.Image) -> PdqDihedral:
+        hashes = pdq_dihedral(image)
+        return PdqDihedral(tuple(h.hex for h in hashes), hashes[0].quality)
+
+    return _with_image(source, limits, eight)
+
+
+def _with_image[T](
+    source: str | PathLike[str] | bytes, limits: EvidenceLimits, compute: Callable[[Image.Image], T]
+) -> T:
     data = source if isinstance(source, bytes) else _read_image(Path(source), limits)
     if len(data) > limits.max_file_bytes:
         raise InvalidMedia(f"image is larger than {describe_size(limits.max_file_bytes)}")
@@ -94,7 +115,7 @@ def pdq_hash_file(
     try:
         with open_image(data, limits) as image:
             decode(image)
-            return pdq_hash_image(image)
+            return compute(image)
     except EvidenceRejected as problem:
         raise InvalidMedia(problem.reason) from problem
 

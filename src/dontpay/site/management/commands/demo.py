@@ -50,10 +50,10 @@ class Command(ProductCommand):
             f"code now: {login.current_code}"
             for login in demo_logins()
         ]
-        platform = create_token("Demo platform", ["match", "signals"])
+        platform = create_token("Demo platform", ["match", "signals", "feedback"])
         lines += [
             f"  Platform API: {url}api/v1/ (schema at {url}api/v1/openapi.json); a token made "
-            "for this run, allowed to match and follow the signal feed:",
+            "for this run, allowed to match, follow the signal feed and give match feedback:",
             f"    Authorization: Bearer {platform.secret}",
             f"  Data directory: {settings.DATA_DIR}",
             "Press Ctrl-C to stop.",
