@@ -38,6 +38,7 @@ NOT_SENT = (
     "Zqunsentreport",  # a report linked with consent, never sent
     "zq.private.person@example.org",  # its author's own contact details
     "zq-unticked-file",  # the name of a file its author did not send
+    "zq.unsent9",  # an offender account only the unsent report names: it links nothing
 )
 #: Written in a section that was sent: must be in the pack (so the check above can fail).
 SENT = "Zqsentwords"
@@ -88,6 +89,7 @@ def seed() -> Cluster:
     private_created = create_report("GB")
     with held(private_created) as private:
         add_item(private, section("payment-details"), {"kind": "crypto-wallet", "value": WALLET})
+        add_item(private, section("who"), {"platform": "snapchat", "username": NOT_SENT[4]})
         save_section(private, section("your-account"), {"text": f"{NOT_SENT[1]} happened"})
         save_section(private, section("contact"), {"how": "email", "email": NOT_SENT[2]})
         consent_to_linking(private)
@@ -269,13 +271,14 @@ def test_the_graphml_export_parses_back_with_every_report_indicator_and_mention(
     graph = nx.read_graphml(io.BytesIO(response.content))
     reports = {n: a for n, a in graph.nodes(data=True) if a["kind"] == "report"}
     indicators = {a["value"]: n for n, a in graph.nodes(data=True) if a["kind"] == "indicator"}
-    # The wallet joins all three; the handle was entered by one author as the offender's.
+    # The wallet joins all three; each handle was entered by one author as the offender's (the
+    # analyst's export, like STIX, holds the unsent report's too; the referral pack does not).
     assert sorted(a["label"] for a in reports.values()) == sorted(
         [cluster.sent.reference, cluster.other.reference, cluster.private.staff_label]
     )
-    assert sorted(indicators) == sorted([OFFENDER_HANDLE, WALLET])
-    assert graph.number_of_nodes() == 5
-    assert graph.number_of_edges() == 4
+    assert sorted(indicators) == sorted([OFFENDER_HANDLE, WALLET, NOT_SENT[4]])
+    assert graph.number_of_nodes() == 6
+    assert graph.number_of_edges() == 5
     assert graph.degree(indicators[WALLET]) == 3
     wallet = graph.nodes[indicators[WALLET]]
     assert (wallet["indicator_type"], wallet["platform_or_network"]) == ("crypto_address", "btc")
@@ -293,7 +296,7 @@ def test_the_cluster_command_writes_the_pack_and_the_graph(tmp_path: Path) -> No
     assert run("cluster", "pack", str(cluster.id), "-o", str(pack))[2] == 0
     assert verify_pack(pack.read_bytes()).valid
     assert run("cluster", "graphml", str(cluster.id), "-o", str(graphml))[2] == 0
-    assert nx.read_graphml(graphml).number_of_edges() == 4
+    assert nx.read_graphml(graphml).number_of_edges() == 5
     # The export chained in each sent report keeps every chain and its signed head sound.
     assert run("verify")[2] == 0
     actions = AuditEvent.objects.filter(actor="command").values_list("action", "target")

@@ -92,6 +92,20 @@ class ReferralTimelineEntry:
     what: str
 
 
+def referable_indicators(
+    indicators: Iterable[ReferralIndicator], sent_references: Iterable[str]
+) -> list[ReferralIndicator]:
+    """The indicators a referral may hold: those a sent report mentions, and those that link two
+    or more reports. A value only an unsent report mentions stays out: its author agreed to
+    linking, not to sending, so the pack shows their offender details only where they link."""
+    sent = set(sent_references)
+    return [
+        indicator
+        for indicator in indicators
+        if len(indicator.seen_in) > 1 or sent.intersection(indicator.seen_in)
+    ]
+
+
 def custody_member(reference: str) -> str:
     """The pack member that holds one report's custody chain."""
     return f"reports/{reference}/custody.jsonl"
