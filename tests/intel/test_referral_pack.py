@@ -313,3 +313,15 @@ def test_the_cluster_command_writes_the_pack_and_the_graph(tmp_path: Path) -> No
 def test_no_cluster_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert run("cluster", "pack", "999999", "-o", str(tmp_path / "x.zip"))[2] == 2
     assert capsys.readouterr().err == "dontpay cluster: cluster: no cluster 999999\n"
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_a_pack_that_cannot_be_written_is_not_recorded_as_exported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cluster = seed()
+    before = chain_of(cluster.sent)[-1]
+    assert run("cluster", "pack", str(cluster.id), "-o", str(tmp_path / "no" / "x.zip"))[2] == 2
+    assert "--output: cannot write" in capsys.readouterr().err
+    assert chain_of(cluster.sent)[-1] == before
+    assert not AuditEvent.objects.filter(action__in=("cluster.exported", "case.referred"))
