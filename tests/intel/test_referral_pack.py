@@ -222,6 +222,7 @@ def test_the_pack_holds_nothing_its_authors_did_not_send() -> None:
     )
     assert wallet["details"] == {}
     assert document["summary"]["demanded"] == {"GBP": "500.00"}
+    assert document["summary"]["platforms"] == ["instagram"]  # not the unsent one's snapchat
     whens = [entry["when"] for entry in document["timeline"]]
     assert whens == sorted(whens)
     assert {"when": "2026-10-01", "report": cluster.sent.reference, "what": "First contact"} in (
