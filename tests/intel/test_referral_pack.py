@@ -38,6 +38,7 @@ NOT_SENT = (
     "Zqunsentreport",  # a report linked with consent, never sent
     "zq.private.person@example.org",  # its author's own contact details
     "zq-unticked-file",  # the name of a file its author did not send
+    "zq.unsent9",  # an offender account only the unsent report names: it links nothing
 )
 #: Written in a section that was sent: must be in the pack (so the check above can fail).
 SENT = "Zqsentwords"
@@ -88,6 +89,7 @@ def seed() -> Cluster:
     private_created = create_report("GB")
     with held(private_created) as private:
         add_item(private, section("payment-details"), {"kind": "crypto-wallet", "value": WALLET})
+        add_item(private, section("who"), {"platform": "snapchat", "username": NOT_SENT[4]})
         save_section(private, section("your-account"), {"text": f"{NOT_SENT[1]} happened"})
         save_section(private, section("contact"), {"how": "email", "email": NOT_SENT[2]})
         consent_to_linking(private)
@@ -220,6 +222,7 @@ def test_the_pack_holds_nothing_its_authors_did_not_send() -> None:
     )
     assert wallet["details"] == {}
     assert document["summary"]["demanded"] == {"GBP": "500.00"}
+    assert document["summary"]["platforms"] == ["instagram"]  # not the unsent one's snapchat
     whens = [entry["when"] for entry in document["timeline"]]
     assert whens == sorted(whens)
     assert {"when": "2026-10-01", "report": cluster.sent.reference, "what": "First contact"} in (
@@ -269,13 +272,14 @@ def test_the_graphml_export_parses_back_with_every_report_indicator_and_mention(
     graph = nx.read_graphml(io.BytesIO(response.content))
     reports = {n: a for n, a in graph.nodes(data=True) if a["kind"] == "report"}
     indicators = {a["value"]: n for n, a in graph.nodes(data=True) if a["kind"] == "indicator"}
-    # The wallet joins all three; the handle was entered by one author as the offender's.
+    # The wallet joins all three; each handle was entered by one author as the offender's (the
+    # analyst's export, like STIX, holds the unsent report's too; the referral pack does not).
     assert sorted(a["label"] for a in reports.values()) == sorted(
         [cluster.sent.reference, cluster.other.reference, cluster.private.staff_label]
     )
-    assert sorted(indicators) == sorted([OFFENDER_HANDLE, WALLET])
-    assert graph.number_of_nodes() == 5
-    assert graph.number_of_edges() == 4
+    assert sorted(indicators) == sorted([OFFENDER_HANDLE, WALLET, NOT_SENT[4]])
+    assert graph.number_of_nodes() == 6
+    assert graph.number_of_edges() == 5
     assert graph.degree(indicators[WALLET]) == 3
     wallet = graph.nodes[indicators[WALLET]]
     assert (wallet["indicator_type"], wallet["platform_or_network"]) == ("crypto_address", "btc")
@@ -293,7 +297,7 @@ def test_the_cluster_command_writes_the_pack_and_the_graph(tmp_path: Path) -> No
     assert run("cluster", "pack", str(cluster.id), "-o", str(pack))[2] == 0
     assert verify_pack(pack.read_bytes()).valid
     assert run("cluster", "graphml", str(cluster.id), "-o", str(graphml))[2] == 0
-    assert nx.read_graphml(graphml).number_of_edges() == 4
+    assert nx.read_graphml(graphml).number_of_edges() == 5
     # The export chained in each sent report keeps every chain and its signed head sound.
     assert run("verify")[2] == 0
     actions = AuditEvent.objects.filter(actor="command").values_list("action", "target")
@@ -310,3 +314,15 @@ def test_the_cluster_command_writes_the_pack_and_the_graph(tmp_path: Path) -> No
 def test_no_cluster_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert run("cluster", "pack", "999999", "-o", str(tmp_path / "x.zip"))[2] == 2
     assert capsys.readouterr().err == "dontpay cluster: cluster: no cluster 999999\n"
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_a_pack_that_cannot_be_written_is_not_recorded_as_exported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cluster = seed()
+    before = chain_of(cluster.sent)[-1]
+    assert run("cluster", "pack", str(cluster.id), "-o", str(tmp_path / "no" / "x.zip"))[2] == 2
+    assert "--output: cannot write" in capsys.readouterr().err
+    assert chain_of(cluster.sent)[-1] == before
+    assert not AuditEvent.objects.filter(action__in=("cluster.exported", "case.referred"))

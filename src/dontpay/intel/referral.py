@@ -25,6 +25,7 @@ from dontpay.domain.correlate.referral import (
     ReferralIndicator,
     ReferredReport,
     custody_member,
+    referable_indicators,
     referral_document,
     referral_timeline,
 )
@@ -121,7 +122,10 @@ def _pack(
     explanation: ClusterExplanation, referred: list[ReferredReport], chains: dict[str, bytes]
 ) -> bytes:
     keys = organisation_keys()
-    indicators = referral_indicators(cluster_indicators(explanation))
+    indicators = referable_indicators(
+        referral_indicators(cluster_indicators(explanation)),
+        (report.reference for report in referred if report.sent),
+    )
     document = referral_document(
         explanation,
         indicators,

@@ -10,6 +10,7 @@ from dontpay.domain.correlate.graphml import cluster_graphml
 from dontpay.domain.correlate.referral import (
     ReferralIndicator,
     ReferredReport,
+    referable_indicators,
     referral_document,
 )
 
@@ -84,3 +85,10 @@ def test_graphml_parses_back_with_details_even_when_they_hold_what_xml_cannot() 
     assert graph.nodes["r1"]["jurisdiction"] == "GB"
     assert graph.edges["r1", "i1"]["kind"] == "mentions"
     assert graph.graph["cluster"] == 7
+
+
+def test_a_value_only_an_unsent_report_mentions_is_not_referred() -> None:
+    _, (phone,), _ = _cluster()
+    own = ReferralIndicator("handle", "only.theirs", "snapchat", False, DAY, {PRIVATE: DAY})
+    sent_only = ReferralIndicator("handle", "sent.only", "kik", False, DAY, {SENT: DAY})
+    assert referable_indicators([phone, own, sent_only], [SENT]) == [phone, sent_only]

@@ -160,6 +160,8 @@ def test_under_18_goes_to_the_countrys_child_protection_route(country: Country) 
     assert source_sites(child) & country.child_sources
     spread = the_step(plan, "stop-the-spread")
     assert "take-it-down" in {c.id for c in spread.contacts}
+    # /protect/under-18/ shows this step alone: the country's own route must be linked there.
+    assert {c.id for c in spread.contacts} & country.child_route
     assert all("StopNCII" not in c.name for s in plan.steps for c in s.contacts)
 
 

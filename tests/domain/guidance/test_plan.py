@@ -163,6 +163,14 @@ def test_no_platform_given_gives_a_general_reporting_step() -> None:
     assert general.title == "Report their account to the app or site"
 
 
+@pytest.mark.parametrize("jurisdiction", available_jurisdictions())
+def test_somewhere_else_reads_as_the_app_or_site_not_as_a_name(jurisdiction: str) -> None:
+    plan = build_plan(Answers(jurisdiction=jurisdiction, platforms=("other",)))
+    (platform_step,) = [s for s in plan.steps if s.id == "report-to-platform"]
+    assert platform_step.title == "Report their account to the app or site"
+    assert "Somewhere else" not in platform_step.title + platform_step.body
+
+
 @pytest.mark.parametrize(
     ("under_18", "service"),
     [(False, "StopNCII"), (True, "Report Remove"), (None, "StopNCII")],

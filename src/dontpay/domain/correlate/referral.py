@@ -92,6 +92,20 @@ class ReferralTimelineEntry:
     what: str
 
 
+def referable_indicators(
+    indicators: Iterable[ReferralIndicator], sent_references: Iterable[str]
+) -> list[ReferralIndicator]:
+    """The indicators a referral may hold: those a sent report mentions, and those that link two
+    or more reports. A value only an unsent report mentions stays out: its author agreed to
+    linking, not to sending, so the pack shows their offender details only where they link."""
+    sent = set(sent_references)
+    return [
+        indicator
+        for indicator in indicators
+        if len(indicator.seen_in) > 1 or sent.intersection(indicator.seen_in)
+    ]
+
+
 def custody_member(reference: str) -> str:
     """The pack member that holds one report's custody chain."""
     return f"reports/{reference}/custody.jsonl"
@@ -173,7 +187,7 @@ def referral_document(
                 currency: str(amount) for currency, amount in explanation.demanded.items()
             },
             "paid": {currency: str(amount) for currency, amount in explanation.paid.items()},
-            "platforms": list(explanation.platforms),
+            "platforms": _platforms(indicators, reports),
             "jurisdictions": list(explanation.jurisdictions),
             "indicator_count": explanation.indicator_count,
         },
@@ -208,6 +222,21 @@ def referral_document(
         ],
         "reports": [_report_entry(report) for report in reports],
     }
+
+
+def _platforms(
+    indicators: Iterable[ReferralIndicator], reports: Iterable[ReferredReport]
+) -> list[str]:
+    """The platforms of the offender accounts the pack holds: named in a sent report's record,
+    or as the platform of a handle it refers (not of one only an unsent report mentions)."""
+    named = {
+        str(account["platform"])
+        for report in reports
+        for account in report.record.get("who", ())
+        if account.get("platform")
+    }
+    handles = {indicator.qualifier for indicator in indicators if indicator.type == "handle"}
+    return sorted((named | handles) - {""})
 
 
 def _report_entry(report: ReferredReport) -> dict[str, Any]:

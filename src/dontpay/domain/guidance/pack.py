@@ -100,6 +100,8 @@ class Platform:
     how_to_report: str
     report_url: str | None
     sources: tuple[Source, ...]
+    #: The name as it reads in the plan's sentences; "Somewhere else" is an answer, not a name.
+    in_a_sentence: str
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ def parse_pack(data: Any, shared: Any, expected_jurisdiction: str) -> Pack:
             how_to_report=_paragraphs(value["how_to_report"]),
             report_url=value.get("report_url"),
             sources=tuple(source(ref, f"$.platforms.{key}") for ref in value["sources"]),
+            in_a_sentence=value.get("in_a_sentence", value["name"]),
         )
         for key, value in shared["platforms"].items()
     }

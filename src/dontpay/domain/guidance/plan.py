@@ -202,7 +202,7 @@ def _render(pack: Pack, step_id: str, choice: _Choice) -> Step:
     title, body, sources, contacts = text.title, text.body, text.sources, text.contacts
     if choice.platform:
         platform = pack.platforms[choice.platform]
-        fields = {"platform": platform.name, "how_to_report": platform.how_to_report}
+        fields = {"platform": platform.in_a_sentence, "how_to_report": platform.how_to_report}
         title, body = title.format_map(fields), body.format_map(fields)
         sources = (*sources, *platform.sources)
         if platform.report_url:

@@ -33,23 +33,31 @@ class Command(ProductCommand):
         cluster_id: int = options["cluster"]
         output = Path(options["output"])
         target = f"cluster {cluster_id}"
+        # Opened before the pack is made: making it records an export in each sent report's
+        # custody chain, which must not say a pack was made that could not be written.
         try:
-            if options["action"] == "pack":
-                pack = referral_pack(cluster_id, actor="command")
-                data, sent = pack.data, pack.sent_references
-                detail: dict[str, str | int] = {
-                    "format": "referral-pack",
-                    "reports_sent": len(sent),
-                }
-            else:
-                data, sent = graphml_export(explain_cluster(cluster_id)), ()
-                detail = {"format": "graphml"}
-        except EmptyCluster:
-            raise BadInput(f"cluster: no cluster {cluster_id}") from None
-        try:
-            output.write_bytes(data)
+            out = output.open("wb")
         except OSError as problem:
             raise BadInput(f"--output: cannot write {output}: {problem.strerror}") from None
+        with out:
+            try:
+                if options["action"] == "pack":
+                    pack = referral_pack(cluster_id, actor="command")
+                    data, sent = pack.data, pack.sent_references
+                    detail: dict[str, str | int] = {
+                        "format": "referral-pack",
+                        "reports_sent": len(sent),
+                    }
+                else:
+                    data, sent = graphml_export(explain_cluster(cluster_id)), ()
+                    detail = {"format": "graphml"}
+            except BaseException as problem:
+                out.close()
+                output.unlink(missing_ok=True)
+                if isinstance(problem, EmptyCluster):
+                    raise BadInput(f"cluster: no cluster {cluster_id}") from None
+                raise
+            out.write(data)
         audit_by_command("cluster.exported", target, **detail)
         for reference in sent:
             audit_by_command("case.referred", reference, cluster=cluster_id)
