@@ -38,6 +38,7 @@ from web_load import (
     QuestionCycle,
     Sample,
     free_port,
+    rss_mb,
     run_clients,
     wait_for,
 )
@@ -113,6 +114,7 @@ def main() -> None:
         first = _FIRST_QUESTION.search(httpx.get(f"{ours.url}/").text)
         if not first:
             raise RuntimeError("the start page links to no question")
+        idle_rss = rss_mb(ours.process.pid)
         print(
             "| clients | server | round | cycles/s | p50 ms | p95 ms | p99 ms | "
             "session writes per cycle | errors | load avg (1 min) |"
@@ -164,6 +166,10 @@ def main() -> None:
         print("| clients | p50 ms | p99 ms | p99 ratio | session writes per cycle |")
         print("|---|---|---|---|---|")
         print("\n".join(summary))
+        print(
+            f"\nour web process RSS: {idle_rss:.0f} MB after its first page, "
+            f"{rss_mb(ours.process.pid):.0f} MB after the load"
+        )
     finally:
         ours.stop()
         baseline.stop()
