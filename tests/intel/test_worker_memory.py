@@ -1,5 +1,6 @@
 """An idle `dontpay worker` holds little memory: the OCR engine lives in a child process that is
-started for a screenshot and exits after the idle period, taking its memory with it."""
+started for a screenshot and exits after the idle period, taking its memory with it. The child
+is given none of the worker's secrets."""
 
 import time
 from collections.abc import Callable
@@ -61,6 +62,8 @@ def test_the_worker_reads_a_screenshot_in_a_child_that_leaves_when_idle() -> Non
         wait_for("the screenshot was read", lambda: finished() == 2)
         (ocr,) = children(worker.pid)
         assert rss(ocr) > ENGINE_AT_LEAST
+        inherited = Path(f"/proc/{ocr}/environ").read_bytes().split(b"\0")
+        assert not [v for v in inherited if v.startswith((b"DATABASE_URL=", b"DONTPAY_"))]
         assert rss(worker.pid) < IDLE_LIMIT
 
         busy = (rss(worker.pid), rss(ocr))

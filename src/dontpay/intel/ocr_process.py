@@ -13,14 +13,21 @@ receives nothing but the pixels of one image at a time. The image file is opened
 here, in the worker, with the same checks as an upload.
 """
 
+import os
 import socket
 import subprocess
 import sys
 import threading
 from multiprocessing.connection import Connection
 
+from django.conf import settings
+
 from dontpay.domain.evidence import EvidenceLimits
 from dontpay.domain.evidence.images import decode, open_image, upright
+
+#: The only environment the child gets: none of the worker's secrets (the master key, the
+#: database and Redis URLs, storage credentials) is passed on.
+_CHILD_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "PYTHONPATH")
 
 #: Screenshots were checked against the evidence limits when uploaded; these only guard the
 #: decoder again, in case the limits were raised since.
@@ -72,8 +79,6 @@ class OcrProcess:
 
     def _running_connection(self) -> Connection:
         if self._process is None or self._process.poll() is not None or self._connection is None:
-            from django.conf import settings
-
             self._forget()
             ours, theirs = socket.socketpair()
             with ours, theirs:
@@ -82,6 +87,7 @@ class OcrProcess:
                     [sys.executable, "-m", "dontpay.intel.ocr", str(theirs.fileno()), idle],
                     pass_fds=[theirs.fileno()],
                     stdin=subprocess.DEVNULL,
+                    env={k: v for k, v in os.environ.items() if k in _CHILD_ENVIRONMENT},
                 )
                 self._connection = Connection(ours.detach())
         return self._connection
