@@ -37,6 +37,13 @@ def children(pid: int) -> list[int]:
     return [int(child) for child in text.split() if rss(int(child))]
 
 
+def unused_libraries_loaded(pid: int) -> set[str]:
+    """Native libraries of things a worker does not do itself: OCR (onnxruntime, OpenCV), the
+    hash index (numba's llvmlite) and PDF packs (WeasyPrint's pango)."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return {name for name in ("onnxruntime", "cv2", "llvmlite", "libpango") if name in maps}
+
+
 def wait_for(condition: str, check: Callable[[], bool], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while not check():
@@ -56,6 +63,7 @@ def test_the_worker_reads_a_screenshot_in_a_child_that_leaves_when_idle() -> Non
         idle = rss(worker.pid)
         assert idle < IDLE_LIMIT
         assert children(worker.pid) == []
+        assert unused_libraries_loaded(worker.pid) == set()
 
         png = chat_screenshot(f"pay to {WALLET}", "or call me on 07911 123456")
         report = sent_report(fill=lambda r: add_evidence(r, "chat.png", png))
