@@ -85,5 +85,7 @@ class Command(ProductCommand):
         worker.configure_signals()
         try:
             worker.run()
+            # The task finished within its grace period: exiting must not race the alarm.
+            signal.setitimer(signal.ITIMER_REAL, 0)
         finally:
             stop.set()
