@@ -19,6 +19,7 @@ own. Every round's percentiles and the load average beside them are printed, the
 import argparse
 import asyncio
 import os
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -173,6 +174,7 @@ def main() -> None:
     finally:
         ours.stop()
         baseline.stop()
+        shutil.rmtree(top, ignore_errors=True)
 
 
 if __name__ == "__main__":
