@@ -34,9 +34,9 @@ def read_screenshot(evidence_id: int) -> None:
 
     Does nothing if the item or its report was deleted meanwhile; the text is never logged.
     """
-    # The OCR engine and the indicator parsers load only here, in the worker: the web process
-    # that queues this task after every upload never needs them.
-    from .ocr import read_image_text
+    # The indicator parsers load only here, in the worker: the web process that queues this
+    # task after every upload never needs them. The OCR engine runs in a child process.
+    from .ocr_process import ocr_process
     from .scanning import scan_screenshot_texts, seal_screenshot_text
 
     item = (
@@ -47,7 +47,7 @@ def read_screenshot(evidence_id: int) -> None:
     )
     if item is None:
         return
-    text = read_image_text(read_evidence(item))
+    text = ocr_process.read_image_text(read_evidence(item))
     with transaction.atomic():
         # Deleting the report or the item locks the report, so this sees either all or none.
         report = (

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Just inside SessionMiddleware: decides, after everything else, whether it writes.
+    "dontpay.site.session_renewal.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "dontpay.site.middleware.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,11 +146,11 @@ TEMPLATES = [
 # Privacy: session cookies only (gone when the browser closes), no separate CSRF cookie, no
 # referrer sent anywhere, and a Content-Security-Policy that allows nothing from another origin.
 # Sessions live on the server, so Exit, closing a record and idle time really end them: a copied
-# cookie opens nothing afterwards. They expire two hours after the last request, and the worker
+# cookie opens nothing afterwards. They expire at most two hours after the last request (written
+# when they change, and every few minutes otherwise: site/session_renewal.py), and the worker
 # deletes expired ones (see site/housekeeping.py).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 2 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_NAME = "session"
@@ -304,6 +306,10 @@ DONTPAY_METRICS_ADDRESSES = [
 
 #: Seconds a stopping `serve` or `worker` gives in-flight requests and tasks to finish.
 DONTPAY_SHUTDOWN_GRACE = float(os.environ.get("DONTPAY_SHUTDOWN_GRACE", "20"))
+
+#: Seconds the worker's OCR process waits for another screenshot before exiting, handing the
+#: engine's 300 to 400 MB back to the system (see dontpay.intel.ocr_process).
+DONTPAY_OCR_IDLE_SECONDS = float(os.environ.get("DONTPAY_OCR_IDLE_SECONDS", "120"))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -9,6 +9,7 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -48,6 +49,12 @@ class Command(ProductCommand):
         "SIGINT lets the running task finish (within DONTPAY_SHUTDOWN_GRACE seconds), then exits."
     )
 
+    def get_check_kwargs(self, options: Any) -> dict[str | None, Any]:
+        """Every check but the URL ones: those import every view (PDF rendering, the hash
+        index), which a worker never serves and would otherwise hold in memory while idle;
+        `dontpay serve` runs them."""
+        return {"tags": sorted(checks.registry.registry.tags_available() - {checks.Tags.urls})}
+
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--batch", action="store_true", help="exit once the queue is empty (for scripts)"
@@ -78,5 +85,7 @@ class Command(ProductCommand):
         worker.configure_signals()
         try:
             worker.run()
+            # The task finished within its grace period: exiting must not race the alarm.
+            signal.setitimer(signal.ITIMER_REAL, 0)
         finally:
             stop.set()
