@@ -303,9 +303,13 @@ USE_TZ = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"without_arguments": {"()": "dontpay.site.logs.WithoutArguments"}},
+    "filters": {
+        "without_arguments": {"()": "dontpay.site.logs.WithoutArguments"},
+        "summarised": {"()": "dontpay.site.logs.Summarised", "interval": 60},
+    },
     "handlers": {
         "stderr": {"class": "logging.StreamHandler"},
+        "stderr_summarised": {"class": "logging.StreamHandler", "filters": ["summarised"]},
         "stderr_without_content": {
             "class": "logging.StreamHandler",
             "filters": ["without_arguments"],
@@ -313,6 +317,8 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
+        # waitress's queue-depth and connection-limit warnings: the first, then one a minute.
+        "waitress": {"handlers": ["stderr_summarised"], "level": "WARNING", "propagate": False},
         "weasyprint": {
             "handlers": ["stderr_without_content"],
             "level": "WARNING",
