@@ -27,19 +27,6 @@ def test_signing_in_needs_the_password_and_a_current_code() -> None:
     assert other.get("/staff/")["Location"].startswith("/staff/login/")
 
 
-def test_repeated_failures_lock_the_account() -> None:
-    signed_in("caseworker")
-    other = Client()
-    for _ in range(5):
-        other.post("/staff/login/", {"username": "caseworker-1", "password": "wrong", "code": "1"})
-    locked = other.post(
-        "/staff/login/",
-        {"username": "caseworker-1", "password": PASSWORD, "code": current_code("caseworker-1")},
-    )
-    assert locked.status_code == 429
-    assert "locked" in locked.content.decode()
-
-
 def test_staff_sessions_end_after_15_idle_minutes() -> None:
     client = signed_in("caseworker")
     session = client.session

@@ -4,6 +4,7 @@ and indexing that can never cost the person their saved record."""
 import logging
 
 import pytest
+from django.core.management import call_command
 
 from dontpay.cases.reports import (
     add_item,
@@ -54,6 +55,10 @@ RECORD = {
     "messages": {"text": "Pay GB82WEST12345698765432 now. add me on snap: john_doe"},
     "your-account": {"text": "He said to email other.guy@example.net"},
 }
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
 
 def keys(report, source: str) -> set[str]:  # type: ignore[no-untyped-def]
@@ -136,10 +141,13 @@ def test_saving_the_record_indexes_it_and_a_removed_value_stops_linking() -> Non
     report = sent_report(jurisdiction="GB")
     payment_details = section("payment-details")
     add_item(report, payment_details, {"kind": "crypto-wallet", "value": WALLET})
+    run_worker()  # a sent record is read again by the worker
     assert keys(report, ReportIndicator.RECORD) == {f"crypto_address:btc:{WALLET}"}
     save_section(report, section("messages"), {"text": "call 07911 123456"})
+    run_worker()
     assert keys(report, ReportIndicator.MESSAGES) == {"phone::+447911123456"}
     remove_item(report, payment_details, 0)
+    run_worker()
     assert keys(report, ReportIndicator.RECORD) == set()
 
 
@@ -155,6 +163,7 @@ def test_a_failure_while_indexing_never_loses_the_saved_record(
     monkeypatch.setattr(scanning, "index_report", broken_index)
     with caplog.at_level(logging.ERROR, logger="dontpay.intel.scanning"):
         add_item(report, section("payment-details"), {"kind": "crypto-wallet", "value": WALLET})
+        run_worker()
     report.refresh_from_db()
     assert read_record(report)["payment-details"] == [{"kind": "crypto-wallet", "value": WALLET}]
     assert f"Indexing report {report.pk} failed: RuntimeError" in caplog.text

@@ -3,9 +3,13 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import password_validation
 from django.http import HttpRequest
-from django_otp import match_token
+from django.template.defaultfilters import pluralize
+
+from dontpay.cases.throttle import TooManyAttempts
+
+from .sign_in import check_sign_in
 
 
 class StaffLoginForm(forms.Form):
@@ -20,20 +24,25 @@ class StaffLoginForm(forms.Form):
         self.request = request
         self.user: Any = None
         self.device: Any = None
+        #: Whether this address must wait before trying again (a 429).
+        self.too_many = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
             return data
-        user = authenticate(self.request, username=data["username"], password=data["password"])
-        device = match_token(user, data["code"].replace(" ", "")) if user else None
-        if getattr(self.request, "axes_locked_out", False):
+        code = data["code"].replace(" ", "")
+        try:
+            signed_in = check_sign_in(self.request, data["username"], data["password"], code)
+        except TooManyAttempts as wait:
+            self.too_many = True
             raise forms.ValidationError(
-                "Too many failed sign-ins. This account is locked for an hour."
-            )
-        if user is None or device is None:
+                "Too many failed sign-ins from this address. Wait "
+                f"{wait.minutes} minute{pluralize(wait.minutes)} and try again"
+            ) from None
+        if signed_in is None:
             raise forms.ValidationError("The username, password or code is not right")
-        self.user, self.device = user, device
+        self.user, self.device = signed_in.user, signed_in.device
         return data
 
 

@@ -1,4 +1,4 @@
-"""Staff roles, one-time enrolment links, and the append-only audit trail."""
+"""Staff roles, one-time enrolment links, failed sign-ins, and the append-only audit trail."""
 
 from typing import Any
 
@@ -31,6 +31,19 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"enrolment of {self.user}"
+
+
+class SignInAttempt(models.Model):
+    """A failed staff sign-in, for throttling the address that guesses and alerting admins."""
+
+    #: The username as typed (it may name no account).
+    username = models.CharField(max_length=150, db_index=True)
+    #: A keyed hash of the client's address: enough to throttle, useless to identify anyone.
+    client = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"failed sign-in as {self.username}"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

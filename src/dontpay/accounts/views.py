@@ -32,9 +32,8 @@ def staff_login(request: HttpRequest) -> HttpResponse:
         safe = url_has_allowed_host_and_scheme(target, {request.get_host()})
         home = HOME.get(getattr(getattr(form.user, "staff", None), "role", ""), "/staff/")
         return redirect(target if safe and target.startswith("/staff/") else home)
-    return render(
-        request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200
-    )
+    status = 429 if form.too_many else 400 if form.errors else 200
+    return render(request, "accounts/login.html", {"form": form}, status=status)
 
 
 @require_POST
@@ -86,14 +85,6 @@ def audit_trail(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 class _Echo:
     def write(self, value: str) -> str:
         return value
-
-
-def locked_out(
-    request: HttpRequest, credentials: object = None, *args: object, **kwargs: object
-) -> HttpResponse:
-    """What django-axes shows once an account or address is locked."""
-    context = {"form": StaffLoginForm(request), "locked": True}
-    return render(request, "accounts/login.html", context, status=429)
 
 
 def _audit_csv() -> StreamingHttpResponse:

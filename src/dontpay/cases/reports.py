@@ -18,6 +18,7 @@ from dontpay.domain.custody import WrongPassphrase, new_data_key, unwrap_for_own
 from dontpay.domain.reports import (
     SECTIONS,
     Section,
+    check_room_for_item,
     clean_section,
     empty_record,
     new_passphrase,
@@ -208,15 +209,15 @@ def _change_record(
         if locked.link_consent_at:
             # Indexed only once the record is committed, so indexing can never cost the person
             # it; and only with their consent to link.
-            transaction.on_commit(partial(_index_record, locked.pk))
+            transaction.on_commit(partial(_index_section, locked.pk, section.slug))
     report.refresh_from_db()
     return True
 
 
-def _index_record(report_id: int) -> None:
-    from dontpay.intel.scanning import scan_saved_record  # intel builds on cases, not back
+def _index_section(report_id: int, slug: str) -> None:
+    from dontpay.intel.scanning import scan_saved_section  # intel builds on cases, not back
 
-    scan_saved_record(report_id)
+    scan_saved_section(report_id, slug)
 
 
 def save_section(
@@ -230,13 +231,19 @@ def save_section(
 
 
 def add_item(report: Report, section: Section, raw: dict[str, str], actor: str = "person") -> bool:
-    """Add one item to a repeatable section; False if every answer was empty."""
+    """Add one item to a repeatable section; False if every answer was empty. Raises
+    `InvalidRecord` if the section is full or an answer cannot be used."""
     if not section.repeatable:
         raise ValueError(f"{section.slug} is not a list of items")
     cleaned = clean_section(section, raw)
     if not cleaned:
         return False
-    return _change_record(report, section, actor, lambda items: [*items, cleaned])
+
+    def added(items: list[Any]) -> list[Any]:
+        check_room_for_item(section, items)
+        return [*items, cleaned]
+
+    return _change_record(report, section, actor, added)
 
 
 def remove_item(report: Report, section: Section, index: int, actor: str = "person") -> None:

@@ -286,21 +286,19 @@ def recluster_all() -> ClusteringSummary:
 
 
 def times_reported_before(
-    report: Report, keys: Iterable[str] | None = None
+    report: Report, keys: Iterable[str] = (), *, indexed: bool = True
 ) -> list[tuple[Indicator, int]]:
     """For each payment account in this report, how many other live reports mention it.
 
-    The accounts are the report's own indexed ones, or, for a report whose author did not
-    agree to linking (and so is not indexed), the canonical `keys` found in its record now,
-    looked up and never stored. Only a count, never which reports: this is shown to the person
-    who made the report.
+    The accounts are the canonical `keys` found in its record now, looked up and never stored,
+    and, if `indexed` (the author agreed to linking), the report's own indexed ones. Only a
+    count, never which reports: this is shown to the person who made the report.
     """
     payment = Q(type__in=PAYMENT_TYPES) | Q(type="handle", qualifier__in=PAYMENT_PLATFORMS)
-    if keys is None:
-        mine = ReportIndicator.objects.filter(report=report).values("indicator_id")
-        candidates = Indicator.objects.filter(pk__in=mine)
-    else:
-        candidates = Indicator.objects.filter(key__in=list(keys))
+    wanted = Q(key__in=list(keys))
+    if indexed:
+        wanted |= Q(pk__in=ReportIndicator.objects.filter(report=report).values("indicator_id"))
+    candidates = Indicator.objects.filter(wanted)
     indicators = list(candidates.filter(payment, warninglisted=False).order_by("id"))
     others = dict(
         ReportIndicator.objects.filter(indicator__in=indicators, report__deleted_at__isnull=True)

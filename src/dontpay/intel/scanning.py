@@ -56,16 +56,52 @@ def region_of(report: Report) -> str:
     return report.jurisdiction.upper() or DEFAULT_REGION
 
 
+#: The sections whose answers are indexed, and as which source; the rest hold nothing to index.
+SOURCE_OF_SECTION = {
+    "who": models.ReportIndicator.RECORD,
+    "contact-details": models.ReportIndicator.RECORD,
+    "payment-details": models.ReportIndicator.RECORD,
+    "demands": models.ReportIndicator.RECORD,
+    "posted": models.ReportIndicator.RECORD,
+    **{slug: models.ReportIndicator.MESSAGES for slug, _ in _MESSAGE_FIELDS},
+}
+
+
 def scan_record(report: Report, record: Mapping[str, Any]) -> None:
     """Index the indicators in a decrypted record, as RECORD and MESSAGES."""
-    region = region_of(report)
-    index_report(report, models.ReportIndicator.RECORD, record_indicators(record, region))
-    index_report(report, models.ReportIndicator.MESSAGES, message_indicators(record, region))
+    scan_source(report, record, models.ReportIndicator.RECORD)
+    scan_source(report, record, models.ReportIndicator.MESSAGES)
+
+
+def scan_source(report: Report, record: Mapping[str, Any], source: str) -> None:
+    """Index the indicators of one source (RECORD or MESSAGES) in a decrypted record."""
+    find = record_indicators if source == models.ReportIndicator.RECORD else message_indicators
+    index_report(report, source, find(record, region_of(report)))
+
+
+def scan_saved_section(report_id: int, slug: str) -> None:
+    """Index a record again after one of its sections was saved; never raises.
+
+    A record the worker can read (sent, with consent to link) is read again there
+    (`tasks.rescan_record`), so the person's request does no more than save. A linked record
+    that was not sent can only be read while its owner's request holds the key: that request
+    reads again only the source the section feeds, as committed (so saves that commit close
+    together are indexed as they ended), which `MAX_ITEMS` and the field limits bound.
+    """
+    source = SOURCE_OF_SECTION.get(slug)
+    report = Report.objects.filter(pk=report_id, deleted_at__isnull=True).first()
+    if source is None or report is None:
+        return
+    if report.is_sent:
+        from .tasks import rescan_record_later
+
+        rescan_record_later(report_id)
+        return
+    _never_failing(report_id, lambda report: scan_source(report, read_record(report), source))
 
 
 def scan_saved_record(report_id: int) -> None:
-    """`scan_record` for a record just saved, read again as committed (so saves that commit
-    close together are indexed as they ended); never raises (see `_never_failing`)."""
+    """`scan_record` for a record as committed now; never raises (see `_never_failing`)."""
     _never_failing(report_id, lambda report: scan_record(report, read_record(report)))
 
 
@@ -156,11 +192,12 @@ def payment_accounts_reported_before(
         for detail in record.get("payment-details") or []
         for found in payment_detail_indicators(detail, region)
     }
-    # Without consent to link, the record is not indexed: its accounts are looked up, unstored.
-    keys = None if report.link_consent_at else typed.keys()
+    # The typed accounts are looked up as they are now (unstored without consent to link; for a
+    # sent record, the worker may not have indexed the latest save yet), beside those indexed.
+    indexed = report.link_consent_at is not None
     return [
         ReportedBefore(typed.get(indicator.key, indicator.value), times)
-        for indicator, times in times_reported_before(report, keys)
+        for indicator, times in times_reported_before(report, typed.keys(), indexed=indexed)
         if times > 0
     ]
 

@@ -1,5 +1,6 @@
 """Background work on evidence: reading the text in screenshots, so that a wallet or a phone
-number that only appears in a picture still links the report to others.
+number that only appears in a picture still links the report to others, and reading a whole
+record again for indicators after a section of it was saved.
 
 OCR takes seconds per image, so it never runs in the person's request: adding a screenshot
 queues `read_screenshot`, and a worker (`dontpay worker`) runs it. The worker holds only the
@@ -79,6 +80,31 @@ def read_screenshot_later(evidence_id: int) -> None:
         logger.error(
             "Queueing OCR of evidence item %s failed: %s", evidence_id, type(problem).__name__
         )
+
+
+@task()
+def rescan_record(report_id: int) -> None:
+    """Index a sent record again for indicators after its owner saved a section of it, so that
+    their request only saves. Does nothing once the record is no longer sent or linked (its
+    index then stays as it was, or was removed with the consent)."""
+    from .scanning import scan_saved_record
+
+    readable = Report.objects.filter(
+        pk=report_id,
+        deleted_at__isnull=True,
+        sent_at__isnull=False,
+        link_consent_at__isnull=False,
+    )
+    if readable.exists():
+        scan_saved_record(report_id)
+
+
+def rescan_record_later(report_id: int) -> None:
+    """Queue `rescan_record`; a queue that cannot be reached is logged, as for OCR."""
+    try:
+        rescan_record.enqueue(report_id)
+    except Exception as problem:
+        logger.error("Queueing indexing of report %s failed: %s", report_id, type(problem).__name__)
 
 
 @task()

@@ -7,6 +7,7 @@ import threading
 from django.core.management import call_command
 from django.db import close_old_connections
 
+from dontpay.accounts.sign_in import SIGN_IN_GUESSES
 from dontpay.bank.submissions import PIN_GUESSES
 from dontpay.cases.evidence import sweep_orphans
 from dontpay.cases.reports import PASSPHRASE_GUESSES
@@ -19,13 +20,14 @@ INTERVAL = 600
 
 def tidy_up() -> None:
     """Delete expired sessions (with any answers in them), sweep orphaned vault files, and
-    forget passphrase and PIN attempts older than their throttling windows."""
+    forget passphrase, PIN and staff sign-in attempts older than their throttling windows."""
     close_old_connections()
     try:
         call_command("clearsessions")
         sweep_orphans()
         PASSPHRASE_GUESSES.forget_old()
         PIN_GUESSES.forget_old()
+        SIGN_IN_GUESSES.forget_old()
     finally:
         close_old_connections()
 

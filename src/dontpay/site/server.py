@@ -13,6 +13,15 @@ from waitress.server import create_server
 
 from .shutdown import serve_until_stopped
 
+#: Threads that run the app: Django's work is mostly CPU under the GIL, so more threads than
+#: this add queueing, not speed; 8 lets a few wait on the database or the vault meanwhile.
+THREADS = 8
+#: Open connections waitress accepts before it stops accepting (its default is 100, which a
+#: load of 100 clients reached, leaving new ones waiting). Waiting connections cost little
+#: while they wait for a thread, but each may hold one request body in memory (see
+#: `buffer_limits`): the proxy bounds how many large uploads arrive at once.
+CONNECTION_LIMIT = 400
+
 #: waitress's own margin above the app's limit, so that a body just over the limit still reaches
 #: the app, which answers with a page saying what to do (`RequestSizeMiddleware`).
 _SERVER_MARGIN = 1024 * 1024
@@ -32,7 +41,13 @@ def buffer_limits() -> tuple[int, int, int]:
     return largest_request, largest_request + 1, largest_response
 
 
-def run_web_server(host: str, port: int, threads: int, trusted_proxy: str | None = None) -> None:
+def run_web_server(
+    host: str,
+    port: int,
+    threads: int = THREADS,
+    trusted_proxy: str | None = None,
+    connection_limit: int = CONNECTION_LIMIT,
+) -> None:
     """Serve the app with waitress (a production WSGI server) until SIGTERM or SIGINT, then
     let in-flight requests finish within ``DONTPAY_SHUTDOWN_GRACE`` seconds.
 
@@ -54,6 +69,7 @@ def run_web_server(host: str, port: int, threads: int, trusted_proxy: str | None
         host=host,
         port=port,
         threads=threads,
+        connection_limit=connection_limit,
         ident="dontpay",
         max_request_body_size=max_request_body_size,
         inbuf_overflow=inbuf_overflow,

@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
     "dontpay.site",
     "dontpay.accounts",
     "dontpay.cases",
@@ -96,22 +95,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "axes.middleware.AxesMiddleware",
     # Before any view (or CSRF's check) reads a body: refuses bodies too large to accept.
     "dontpay.site.middleware.RequestSizeMiddleware",
 ]
 
-# Staff sign in with a password and a TOTP code; django-axes locks an account (or an address)
-# for an hour after five failures.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "dontpay.accounts.views.locked_out"
+# Staff sign in with a password and a TOTP code. Failures slow the address they come from, never
+# the account (`accounts.sign_in`), so nobody can keep a staff member out by guessing.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -138,6 +127,7 @@ TEMPLATES = [
                 "dontpay.help.context_processors.crisis_support",
                 "dontpay.help.context_processors.record_pages",
                 "dontpay.accounts.context_processors.staff_home",
+                "dontpay.accounts.context_processors.sign_in_alerts",
             ],
         },
     },
@@ -227,6 +217,9 @@ DONTPAY_DEFAULT_JURISDICTION = os.environ.get("DONTPAY_DEFAULT_JURISDICTION", "G
 DONTPAY_COMMON_INDICATOR_REPORTS = int(os.environ.get("DONTPAY_COMMON_INDICATOR_REPORTS", "25"))
 #: Requests per minute each platform token may make to the API. Counted in Django's cache (see
 #: DONTPAY_REDIS_URL): per process by default, shared by every process once Redis holds it.
+#: Failed sign-ins at one staff account within an hour, from all addresses together, after which
+#: admins are told that someone is guessing at it (the account is never locked).
+DONTPAY_SIGN_IN_ALERT_AFTER = int(os.environ.get("DONTPAY_SIGN_IN_ALERT_AFTER", "10"))
 DONTPAY_API_RATE = int(os.environ.get("DONTPAY_API_RATE", "600"))
 #: Bits within which a platform's image hash matches a bank entry (0 to 31; the index is exact up
 #: to 31, the distance ThreatExchange recommends for PDQ).
@@ -324,9 +317,13 @@ USE_TZ = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"without_arguments": {"()": "dontpay.site.logs.WithoutArguments"}},
+    "filters": {
+        "without_arguments": {"()": "dontpay.site.logs.WithoutArguments"},
+        "summarised": {"()": "dontpay.site.logs.Summarised", "interval": 60},
+    },
     "handlers": {
         "stderr": {"class": "logging.StreamHandler"},
+        "stderr_summarised": {"class": "logging.StreamHandler", "filters": ["summarised"]},
         "stderr_without_content": {
             "class": "logging.StreamHandler",
             "filters": ["without_arguments"],
@@ -334,6 +331,8 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
+        # waitress's queue-depth and connection-limit warnings: the first, then one a minute.
+        "waitress": {"handlers": ["stderr_summarised"], "level": "WARNING", "propagate": False},
         "weasyprint": {
             "handlers": ["stderr_without_content"],
             "level": "WARNING",

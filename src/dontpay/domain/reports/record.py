@@ -224,6 +224,10 @@ SECTIONS: tuple[Section, ...] = (
 
 MAX_TEXT = 300
 MAX_LONG_TEXT = 50_000
+#: Items one repeatable section may hold (accounts, demands, payment details, payments). Far
+#: more than any one case has, and it bounds the text of a whole record, so that reading it
+#: again for indicators is bounded work too.
+MAX_ITEMS = 30
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -259,6 +263,18 @@ def clean_section(target: Section, raw: Mapping[str, str]) -> dict[str, str]:
     if errors:
         raise InvalidRecord(errors)
     return cleaned
+
+
+def check_room_for_item(target: Section, items: list[Any]) -> None:
+    """Raise `InvalidRecord` if `target` already holds `MAX_ITEMS` items (nothing is lost:
+    what was typed is shown again, and the items saved stay)."""
+    if len(items) >= MAX_ITEMS:
+        raise InvalidRecord(
+            {
+                target.fields[0].name: f"You have added {MAX_ITEMS} {target.item_name}s, the most "
+                "a record can hold. Remove one you do not need to add another"
+            }
+        )
 
 
 def _clean(field: Field, value: str) -> str:

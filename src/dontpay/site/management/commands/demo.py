@@ -65,7 +65,7 @@ class Command(ProductCommand):
             preexec_fn=_stop_when_parent_dies,
         )
         try:
-            run_web_server("127.0.0.1", options["port"], threads=8)
+            run_web_server("127.0.0.1", options["port"])
         except OSError as problem:
             raise BadInput(f"--port: cannot listen on {options['port']}: {problem}") from None
         finally:
