@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
+from .common_words import is_common_word
 from .family import Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 from .url import has_public_suffix
@@ -40,16 +41,27 @@ def _bracketed(word: str) -> str:
     return rf"\s*(?:\[\s*{word}\s*\]|\(\s*{word}\s*\)|\{{\s*{word}\s*\}}|<\s*{word}\s*>)\s*"
 
 
-_AT, _DOT = _bracketed("at"), _bracketed("dot")
+_AT, _DOT = _bracketed("(?:at|@)"), _bracketed(r"(?:dot|\.)")
+#: `name @ gmail . com`: an "@" set apart by spaces, and dots that may be too.
+#: A space before the "@" alone is not enough: "on insta @some.name" is a handle.
+_SPACED_AT, _SPACED_DOT = r"(?:[ \t]*@[ \t]+)", r"[ \t]*\.[ \t]*"
 _OBFUSCATED = (
-    rf"{_START}(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:(?:{_DOT}|\.){_LABEL})+)(?![\w-])"
+    rf"{_START}(?P<local>{_LOCAL})(?:{_AT}(?P<domain>{_LABEL}(?:(?:{_DOT}|\.){_LABEL})+)"
+    rf"|{_SPACED_AT}(?P<spaced_domain>{_LABEL}(?:{_SPACED_DOT}{_LABEL})+))(?![\w-])"
 )
+#: `name at gmail.com`, without a spelt-out dot, only for the big webmail providers: "look at
+#: example.com" is a sentence, "jo.b99 at gmail.com" an address.
+_PROVIDER = (
+    r"(?:gmail|googlemail|hotmail|outlook|live|msn|yahoo|ymail|icloud|me|aol|protonmail|proton"
+    r"|pm|gmx|mail|yandex|zoho|tutanota|tuta)(?:\.[A-Za-z]{2,3}){1,2}"
+)
+_AT_PROVIDER = rf"{_START}(?P<plocal>{_LOCAL})\s+at\s+(?P<provider>{_PROVIDER})(?![\w-])"
 _SPELLED = (
     rf"{_START}(?P<slocal>{_LOCAL})\s+at\s+"
     rf"(?P<sdomain>{_LABEL}(?:(?:\s+dot\s+|\.){_LABEL})*\s+dot\s+[A-Za-z]{{2,63}})(?![\w-])"
 )
-_WRITTEN_OUT = re.compile(f"{_OBFUSCATED}|{_SPELLED}", re.IGNORECASE)
-_DOT_WORD = re.compile(rf"{_DOT}|\s+dot\s+", re.IGNORECASE)
+_WRITTEN_OUT = re.compile(f"{_OBFUSCATED}|{_SPELLED}|{_AT_PROVIDER}", re.IGNORECASE)
+_DOT_WORD = re.compile(rf"{_DOT}|\s+dot\s+|{_SPACED_DOT}", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -86,8 +98,11 @@ def _plain_addresses(text: str) -> Iterator[tuple[str, tuple[int, int]]]:
 
 def _written_out_address(match: re.Match[str]) -> str | None:
     """The plain address a spelled-out match means, or None without a known public suffix."""
-    local = match["local"] or match["slocal"]
-    domain = _DOT_WORD.sub(".", match["domain"] or match["sdomain"])
+    local = match["local"] or match["slocal"] or match["plocal"]
+    unmarked = match["spaced_domain"] or match["provider"]
+    if unmarked and is_common_word(local):
+        return None  # "email me @ gmail . com", "look at gmail.com": no mailbox named
+    domain = _DOT_WORD.sub(".", match["domain"] or match["sdomain"] or unmarked)
     return f"{local}@{domain}" if has_public_suffix(domain) else None
 
 
@@ -98,7 +113,7 @@ class EmailFamily(IndicatorFamily):
         found: list[tuple[str | None, tuple[int, int]]] = []
         if "@" in text:
             found += _plain_addresses(text)
-        if re.search(r"\bat\b", text, re.IGNORECASE):
+        if re.search(r"\bat\b|@", text, re.IGNORECASE):
             found += ((_written_out_address(m), m.span()) for m in _WRITTEN_OUT.finditer(text))
         for address, span in found:
             if address is None:

@@ -13,10 +13,10 @@ crypto ticker is not a cashtag.
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from importlib.resources import files
 
 import pycountry
 
+from .common_words import common_words
 from .family import Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 from .lookalikes import latin_lookalikes, leet_parts, leet_pattern, written_as_word
@@ -49,7 +49,7 @@ _LABEL_NOUN = r"(?:[ \t]+(?:user[ \t]?name|handle|name|id|account|acc|tag|ник
 _MY = latin_lookalikes(r"(?:my|mi|mon|ma|mein|meine|meu|minha|mio|мой|моя)")
 _IS = latin_lookalikes(r"(?:is|its|it's|es|est|c'est|ist|é|è|это|-)")
 #: Between a platform and a name: a colon, `=`, an arrow, or a dash (hyphen, en or em dash).
-_SEPARATOR = r"(?:[ \t]*(?::|=|->|=>|→|➡|➜|>>|»|\|)|[ \t]+[-\u2013\u2014][ \t]+)"
+_SEPARATOR = r"(?:[ \t]*(?::|=|->|=>|→|➡|➜|⇒|▶|👉|>>|»|\|)|[ \t]+[-\u2013\u2014][ \t]+)"
 _LABELLED = re.compile(
     rf"(?:(?<!\w){_MY}[ \t]+(?P<my>{_WORD}){_LABEL_NOUN}[ \t]+{_IS}[ \t]+[@$]?"
     rf"|{_BEFORE_WORD}(?P<word>{_WORD}){_LABEL_NOUN}(?:{_SEPARATOR}[ \t]*[@$]?|[ \t]*[@$]))"
@@ -58,8 +58,8 @@ _LABELLED = re.compile(
 )
 #: A name in brackets or quotes straight after the platform: "skype (mia.x85)", "snap 'lucy'".
 _BRACKETED = re.compile(
-    rf"{_BEFORE_WORD}(?P<word>{_WORD}){_LABEL_NOUN}[ \t]*[(\[{{<\"'\u201c\u2018«][ \t]*[@$]?"
-    rf"(?P<name>{_NAME})[ \t]*[)\]}}>\"'\u201d\u2019»]",
+    rf"{_BEFORE_WORD}(?P<word>{_WORD}){_LABEL_NOUN}{_SEPARATOR}?"
+    rf"[ \t]*[(\[{{<\"'\u201c\u2018«][ \t]*[@$]?(?P<name>{_NAME})[ \t]*[)\]}}>\"'\u201d\u2019»]",
     re.IGNORECASE,
 )
 #: A name with nothing but a space between it and the platform, either way round ("add me on
@@ -122,15 +122,6 @@ def _nearest_platform(text: str, start: int, end: int) -> str | None:
 
 
 @cache
-def _common_words() -> frozenset[str]:
-    """The words of `common_words.txt`, which say why they are there."""
-    listed = files(__package__).joinpath("common_words.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.strip() for line in listed.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
-@cache
 def _not_cashtags() -> frozenset[str]:
     """Every ISO 4217 alphabetic code (pycountry's copy of the standard) and the crypto tickers."""
     return frozenset(currency.alpha_3.lower() for currency in pycountry.currencies) | (
@@ -155,7 +146,7 @@ def _shaped_like_handle(name: str) -> bool:
         any(character.isdigit() or character in "._" for character in lowered)
         and sum(character.isalpha() for character in lowered) >= 2
         and not _NOT_A_NAME_SHAPE.fullmatch(lowered)
-        and lowered not in _common_words()
+        and lowered not in common_words()
         and not ("." in lowered and has_public_suffix(lowered))
     )
 
@@ -163,14 +154,14 @@ def _shaped_like_handle(name: str) -> bool:
 def _labelled_handles(text: str) -> Iterator[Indicator | None]:
     for match in _LABELLED.finditer(text):
         marked = text[match.start("name") - 1] in "@$"
-        if not marked and match["name"].lower() in _common_words():
+        if not marked and match["name"].lower() in common_words():
             continue
         platform = _platform_of(match["my"] or match["word"])
         if platform:
             yield _handle(platform, match["name"], match.span("name"))
     for match in _BRACKETED.finditer(text):
         platform = _platform_of(match["word"])
-        if platform and match["name"].lower() not in _common_words():
+        if platform and match["name"].lower() not in common_words():
             yield _handle(platform, match["name"], match.span("name"))
     for pattern in (_PLATFORM_THEN_NAME, _NAME_THEN_PLATFORM):
         for match in pattern.finditer(text):

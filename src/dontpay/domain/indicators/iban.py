@@ -13,7 +13,9 @@ from schwifty.exceptions import SchwiftyException
 from .family import Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 
-_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[ ]?[A-Za-z0-9])")
+_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[ .\-]?[A-Za-z0-9])")
+#: Between groups of four: a space, or a dash or dot written to slip past a filter.
+_GROUP_SEPARATORS = " -."
 
 
 def _iban_length(country_code: str) -> int | None:
@@ -25,18 +27,19 @@ def _iban_length(country_code: str) -> int | None:
 
 def canonical_iban(value: str) -> str:
     try:
-        return str(IBAN(value).compact)
+        return str(IBAN(re.sub(r"(?<=[A-Za-z0-9])[.\-](?=[A-Za-z0-9])", " ", value)).compact)
     except SchwiftyException as problem:
         raise InvalidIndicator(f"{value!r} is not a valid IBAN ({problem})") from None
 
 
 def _iban_end(text: str, start: int, length: int) -> int | None:
-    """The end of an IBAN of `length` characters written from `start`, single spaces allowed."""
+    """The end of an IBAN of `length` characters written from `start`, with one space, dash or
+    dot allowed between groups of four."""
     position, collected = start, 0
     while collected < length and position < len(text):
         if text[position].isascii() and text[position].isalnum():
             collected += 1
-        elif not (text[position] == " " and collected % 4 == 0 and collected):
+        elif not (text[position] in _GROUP_SEPARATORS and collected % 4 == 0 and collected):
             return None
         position += 1
     at_boundary = position == len(text) or not text[position].isalnum()

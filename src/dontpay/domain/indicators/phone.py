@@ -17,6 +17,9 @@ _DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,
 # side, which it needs to refuse amounts such as "£5000000").
 _DIGIT_RUN = re.compile(r"[+(]?\d(?:[ \t().\-/]{0,3}\d)*\)?")
 _MIN_DIGITS = 6
+#: Marks people put between digits so that a filter does not see a number ("07911_123_456"):
+#: read as spaces, which keeps every span where it is.
+_DIGIT_MARKS = str.maketrans(dict.fromkeys("_*|•·~", " "))
 
 
 def e164(number: PhoneNumber) -> str:
@@ -26,7 +29,7 @@ def e164(number: PhoneNumber) -> str:
 def canonical_phone(value: str, region: str) -> str:
     """E.164 for a number written any usual way; a national number is read in `region`."""
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(value.translate(_DIGIT_MARKS), region)
     except NumberParseException as problem:
         raise InvalidIndicator(f"{value!r} is not a phone number ({problem._msg})") from None
     if not phonenumbers.is_valid_number(number):
@@ -85,6 +88,7 @@ class PhoneFamily(IndicatorFamily):
     type = "phone"
 
     def find(self, text: str, region: str) -> Iterator[Indicator]:
+        text = text.translate(_DIGIT_MARKS)
         for run in _DIGIT_RUN.finditer(text):
             if sum(character.isdigit() for character in run[0]) < _MIN_DIGITS:
                 continue
