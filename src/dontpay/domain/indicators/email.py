@@ -15,9 +15,9 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 
 from .common_words import is_common_word
-from .family import Example, IndicatorFamily
+from .family import EnrichmentExample, Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
-from .url import has_public_suffix
+from .url import has_public_suffix, registrable_domain
 
 # A plain address is found from its "@": the domain by pattern (IDN labels included), the local
 # part by reading back over every character RFC 5322 and RFC 6531 allow in one (the specials
@@ -130,6 +130,12 @@ class EmailFamily(IndicatorFamily):
         match = _WRITTEN_OUT.fullmatch(written)
         address = _written_out_address(match) if match else written
         return Indicator(self.type, canonical_email(address or written), (0, len(value)))
+
+    def enrich(self, value: str, qualifier: str | None) -> dict[str, str]:
+        return {"domain": registrable_domain(value.rpartition("@")[2])}
+
+    def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
+        return (EnrichmentExample("jo@mail.example.co.uk", {"domain": "example.co.uk"}),)
 
     def examples(self) -> tuple[Example, ...]:
         key = "email::some.name@gmail.com"

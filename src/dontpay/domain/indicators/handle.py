@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 import pycountry
 
 from .common_words import common_words
-from .family import Example, IndicatorFamily
+from .family import EnrichmentExample, Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 from .lookalikes import latin_lookalikes, leet_parts, leet_pattern, written_as_word
 from .phone import canonical_phone
@@ -184,6 +184,22 @@ def _text_handles(text: str) -> Iterator[Indicator | None]:
             yield _handle("cashapp", match["name"], match.span())
 
 
+#: Where each platform shows an account, for analysts to type in (pages never link to it).
+PROFILE_ADDRESSES: dict[str, str] = {
+    "instagram": "https://www.instagram.com/{}",
+    "snapchat": "https://www.snapchat.com/add/{}",
+    "facebook": "https://www.facebook.com/{}",
+    "tiktok": "https://www.tiktok.com/@{}",
+    "x": "https://x.com/{}",
+    "telegram": "https://t.me/{}",
+    "whatsapp": "https://wa.me/{}",
+    "paypal": "https://paypal.me/{}",
+    "cashapp": "https://cash.app/${}",
+    "venmo": "https://venmo.com/u/{}",
+    "revolut": "https://revolut.me/{}",
+}
+
+
 class HandleFamily(IndicatorFamily):
     type = "handle"
 
@@ -211,6 +227,22 @@ class HandleFamily(IndicatorFamily):
                 platform, latin_lookalikes(written).removeprefix("@").removeprefix("$")
             )
         return Indicator(self.type, name, (0, len(value)), platform=platform)
+
+    def enrich(self, value: str, qualifier: str | None) -> dict[str, str]:
+        address = PROFILE_ADDRESSES.get(qualifier or "")
+        if qualifier == "discord" and value.isdigit():
+            address = "https://discord.com/users/{}"
+        return {"profile": address.format(value.lstrip("+")) if address else ""}
+
+    def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
+        return (
+            EnrichmentExample(
+                "some.name", {"profile": "https://www.tiktok.com/@some.name"}, qualifier="tiktok"
+            ),
+            EnrichmentExample(
+                "+447911123456", {"profile": "https://wa.me/447911123456"}, qualifier="whatsapp"
+            ),
+        )
 
     def examples(self) -> tuple[Example, ...]:
         insta = "handle:instagram:some.name"

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from schwifty import IBAN, registry
 from schwifty.exceptions import SchwiftyException
 
-from .family import Example, IndicatorFamily
+from .countries import country_label
+from .family import EnrichmentExample, Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 
 _START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[ .\-]?[A-Za-z0-9])")
@@ -64,6 +65,28 @@ class IbanFamily(IndicatorFamily):
 
     def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
         return Indicator(self.type, canonical_iban(value.strip()), (0, len(value)))
+
+    def enrich(self, value: str, qualifier: str | None) -> dict[str, str]:
+        """Country, and the bank and BIC where schwifty's bank registry knows the bank code."""
+        try:
+            iban = IBAN(value)
+        except SchwiftyException:
+            return {}
+        bank = iban.bank
+        return {
+            "country": country_label(iban.country_code),
+            "bank": str(bank.name) if bank else "",
+            "bic": str(iban.bic) if iban.bic else "",
+        }
+
+    def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
+        return (
+            EnrichmentExample(
+                "DE89370400440532013000",
+                {"country": "Germany (DE)", "bank": "Commerzbank", "bic": "COBADEFFXXX"},
+            ),
+            EnrichmentExample("GB82WEST12345698765432", {"country": "United Kingdom (GB)"}),
+        )
 
     def examples(self) -> tuple[Example, ...]:
         gb = "iban::GB82WEST12345698765432"

@@ -5,9 +5,18 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import Leniency, NumberParseException, PhoneNumber, PhoneNumberFormat
+from phonenumbers import (
+    Leniency,
+    NumberParseException,
+    PhoneNumber,
+    PhoneNumberFormat,
+    PhoneNumberType,
+    carrier,
+    geocoder,
+)
 
-from .family import Example, IndicatorFamily
+from .countries import country_label
+from .family import EnrichmentExample, Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 
 # The matcher already skips most dates; these shapes are dates whatever the region's numbering.
@@ -84,6 +93,38 @@ def _phones_in(window: str, region: str) -> tuple[tuple[int, int, str], ...]:
     )
 
 
+#: libphonenumber's number types, in words an analyst uses.
+NUMBER_TYPES: dict[int, str] = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "fixed line",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed line or mobile",
+    PhoneNumberType.TOLL_FREE: "freephone",
+    PhoneNumberType.PREMIUM_RATE: "premium rate",
+    PhoneNumberType.SHARED_COST: "shared cost",
+    PhoneNumberType.VOIP: "VoIP",
+    PhoneNumberType.PERSONAL_NUMBER: "personal number (forwarded)",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "company number (UAN)",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+
+def phone_enrichment(value: str) -> dict[str, str]:
+    """Type, country, area and original carrier of an E.164 number, from libphonenumber's
+    metadata: the carrier is the one the number range was allocated to, which a ported number
+    has left."""
+    number = phonenumbers.parse(value, None)
+    region = phonenumbers.region_code_for_number(number) or ""
+    country = country_label(region) if region else ""
+    area = geocoder.description_for_number(number, "en")
+    return {
+        "kind": NUMBER_TYPES.get(phonenumbers.number_type(number), ""),
+        "country": country,
+        "location": area if area and area not in country else "",
+        "carrier": carrier.name_for_number(number, "en"),
+    }
+
+
 class PhoneFamily(IndicatorFamily):
     type = "phone"
 
@@ -98,6 +139,24 @@ class PhoneFamily(IndicatorFamily):
 
     def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
         return Indicator(self.type, canonical_phone(value, region), (0, len(value)))
+
+    def enrich(self, value: str, qualifier: str | None) -> dict[str, str]:
+        try:
+            return phone_enrichment(value)
+        except NumberParseException:
+            return {}
+
+    def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
+        return (
+            EnrichmentExample(
+                "+2348036910859", {"kind": "mobile", "country": "Nigeria (NG)", "carrier": "MTN"}
+            ),
+            EnrichmentExample(
+                "+442079460123",
+                {"kind": "fixed line", "country": "United Kingdom (GB)", "location": "London"},
+            ),
+            EnrichmentExample("+445600123456", {"kind": "VoIP"}),
+        )
 
     def examples(self) -> tuple[Example, ...]:
         uk = "phone::+447911123456"

@@ -31,7 +31,7 @@ FAMILIES: tuple[IndicatorFamily, ...] = (
     UrlFamily(),
 )
 TYPES: tuple[str, ...] = tuple(family.type for family in FAMILIES)
-_FAMILY_BY_TYPE = {family.type: family for family in FAMILIES}
+FAMILY_BY_TYPE = {family.type: family for family in FAMILIES}
 _ORDER = {name: position for position, name in enumerate(TYPES)}
 _MAY_NEST = {("url", "crypto_address")}
 
@@ -98,7 +98,7 @@ def canonical_indicator(
     type: str, value: str, *, platform: str | None = None, region: str = "GB"
 ) -> Indicator:
     """Canonicalise one value typed into a structured field; `InvalidIndicator` says why not."""
-    family = _FAMILY_BY_TYPE.get(type)
+    family = FAMILY_BY_TYPE.get(type)
     if family is None:
         raise InvalidIndicator(
             f"type: {type!r} is not an indicator type; allowed: {', '.join(TYPES)}"
