@@ -56,11 +56,19 @@ _PROVIDER = (
     r"|pm|gmx|mail|yandex|zoho|tutanota|tuta)(?:\.[A-Za-z]{2,3}){1,2}"
 )
 _AT_PROVIDER = rf"{_START}(?P<plocal>{_LOCAL})\s+at\s+(?P<provider>{_PROVIDER})(?![\w-])"
+#: `name at gmail`, `name@gmail`: providers whose address has one suffix everywhere (`.com`).
+_DOT_COM_PROVIDERS = r"(?:gmail|googlemail|icloud|outlook|protonmail)"
+_AT_DOT_COM_PROVIDER = (
+    rf"{_START}(?P<clocal>{_LOCAL})(?:\s+at\s+|\s*@\s*|{_AT})"
+    rf"(?P<dotcom>{_DOT_COM_PROVIDERS})(?![\w@-]|\.\w)"
+)
 _SPELLED = (
     rf"{_START}(?P<slocal>{_LOCAL})\s+at\s+"
     rf"(?P<sdomain>{_LABEL}(?:(?:\s+dot\s+|\.){_LABEL})*\s+dot\s+[A-Za-z]{{2,63}})(?![\w-])"
 )
-_WRITTEN_OUT = re.compile(f"{_OBFUSCATED}|{_SPELLED}|{_AT_PROVIDER}", re.IGNORECASE)
+_WRITTEN_OUT = re.compile(
+    f"{_OBFUSCATED}|{_SPELLED}|{_AT_PROVIDER}|{_AT_DOT_COM_PROVIDER}", re.IGNORECASE
+)
 _DOT_WORD = re.compile(rf"{_DOT}|\s+dot\s+|{_SPACED_DOT}", re.IGNORECASE)
 
 
@@ -98,8 +106,12 @@ def _plain_addresses(text: str) -> Iterator[tuple[str, tuple[int, int]]]:
 
 def _written_out_address(match: re.Match[str]) -> str | None:
     """The plain address a spelled-out match means, or None without a known public suffix."""
-    local = match["local"] or match["slocal"] or match["plocal"]
-    unmarked = match["spaced_domain"] or match["provider"]
+    local = match["local"] or match["slocal"] or match["plocal"] or match["clocal"]
+    unmarked = (
+        match["spaced_domain"]
+        or match["provider"]
+        or (match["dotcom"] and f"{match['dotcom']}.com")
+    )
     if unmarked and is_common_word(local):
         return None  # "email me @ gmail . com", "look at gmail.com": no mailbox named
     domain = _DOT_WORD.sub(".", match["domain"] or match["sdomain"] or unmarked)

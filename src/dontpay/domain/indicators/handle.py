@@ -44,10 +44,15 @@ _BEFORE_WORD = r"(?<![\w$@])"
 _NAME = r"(?:live:\.?)?[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?"
 _NAME_END = r"(?![\w@]|\.\w)"
 # Labels and names stay on one line: "instagram\n@x" is two unrelated lines.
-_LABEL_NOUN = r"(?:[ \t]+(?:user[ \t]?name|handle|name|id|account|acc|tag|ник|nick))?"
+#: A noun after the platform word ("snap username"), or a possessive people write after it
+#: ("ig ko", Tagalog; "ig aku", Indonesian).
+_LABEL_NOUN = r"(?:[ \t]+(?:user[ \t]?name|handle|name|id|account|acc|tag|ник|nick|ko|aku))?"
 #: "my" and "is" in the languages people most often write to us in besides English.
-_MY = latin_lookalikes(r"(?:my|mi|mon|ma|mein|meine|meu|minha|mio|мой|моя)")
-_IS = latin_lookalikes(r"(?:is|its|it's|es|est|c'est|ist|é|è|это|-)")
+_MY = latin_lookalikes(r"(?:my|mi|mon|ma|mein|meine|meu|minha|mio|mera|meri|benim|мой|моя)")
+_IS = latin_lookalikes(r"(?:is|its|it's|es|est|c'est|ist|é|è|eh|hai|jest|это|-)")
+#: Between a platform word and a name with nothing to mark it: "is" (in any of those
+#: languages), "me at", "at" or "@ ".
+_BEFORE_SHAPED_NAME = rf"(?:[ \t]+(?:{_IS}|me(?:[ \t]+(?:at|on))?|at|@))?"
 #: Between a platform and a name: a colon, `=`, an arrow, or a dash (hyphen, en or em dash).
 _SEPARATOR = r"(?:[ \t]*(?::|=|->|=>|→|➡|➜|⇒|▶|👉|>>|»|\|)|[ \t]+[-\u2013\u2014][ \t]+)"
 _LABELLED = re.compile(
@@ -66,7 +71,7 @@ _BRACKETED = re.compile(
 #: snap lucy_x99", "lucy_x99 on snap"): taken only if its shape says handle (`_shaped_like_handle`).
 _SHORT_NAME = r"[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,38}[A-Za-z0-9_])?"
 _PLATFORM_THEN_NAME = re.compile(
-    rf"{_BEFORE_WORD}(?P<word>{_WORD}){_LABEL_NOUN}(?:[ \t]+{_IS})?[ \t]+"
+    rf"{_BEFORE_WORD}(?P<word>{_WORD}){_LABEL_NOUN}{_BEFORE_SHAPED_NAME}[ \t]+"
     rf"(?P<name>{_NAME}){_NAME_END}",
     re.IGNORECASE,
 )

@@ -31,6 +31,25 @@ _MIN_DIGITS = 6
 _DIGIT_MARKS = str.maketrans(dict.fromkeys("_*|•·~", " "))
 
 
+#: Letters typed for the digits they look like, inside a run that is mostly digits already
+#: ("O7911 l23456"): at least seven characters and five real digits, so words never change.
+_LETTERED_DIGITS = re.compile(r"(?<![A-Za-z0-9])[0-9OolI](?:[ .\-]?[0-9OolI]){6,}(?![A-Za-z0-9])")
+_LETTER_DIGITS = str.maketrans("OolI", "0011")
+_MIN_REAL_DIGITS = 5
+
+
+def _digits_for_letters(text: str) -> str:
+    """`text` with O/o/l/I read as 0/1 in runs that are mostly digits; same length."""
+    if not any(letter in text for letter in "OolI"):
+        return text
+    pieces, position = [], 0
+    for run in _LETTERED_DIGITS.finditer(text):
+        if sum(character.isdigit() for character in run[0]) >= _MIN_REAL_DIGITS:
+            pieces += [text[position : run.start()], run[0].translate(_LETTER_DIGITS)]
+            position = run.end()
+    return "".join(pieces) + text[position:] if pieces else text
+
+
 def e164(number: PhoneNumber) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
@@ -38,7 +57,7 @@ def e164(number: PhoneNumber) -> str:
 def canonical_phone(value: str, region: str) -> str:
     """E.164 for a number written any usual way; a national number is read in `region`."""
     try:
-        number = phonenumbers.parse(value.translate(_DIGIT_MARKS), region)
+        number = phonenumbers.parse(_digits_for_letters(value).translate(_DIGIT_MARKS), region)
     except NumberParseException as problem:
         raise InvalidIndicator(f"{value!r} is not a phone number ({problem._msg})") from None
     if not phonenumbers.is_valid_number(number):
@@ -129,7 +148,7 @@ class PhoneFamily(IndicatorFamily):
     type = "phone"
 
     def find(self, text: str, region: str) -> Iterator[Indicator]:
-        text = text.translate(_DIGIT_MARKS)
+        text = _digits_for_letters(text).translate(_DIGIT_MARKS)
         for run in _DIGIT_RUN.finditer(text):
             if sum(character.isdigit() for character in run[0]) < _MIN_DIGITS:
                 continue

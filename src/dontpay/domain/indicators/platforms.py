@@ -68,14 +68,14 @@ PLATFORMS: tuple[str, ...] = (*RULES, "whatsapp")
 # leetspeak or letter by letter (`1nsta`, `s.n.a.p`; see lookalikes.py). Bare "x" and "tt" are not
 # among them: they are far more often a multiplication sign or a typo ("2 x £50"). Besides
 # English: the names as written in Russian, Ukrainian and Arabic (transliterated, with the case
-# endings people use: "в инсте", "в телеге"), and German "Telegramm".
+# endings people use: "в инсте", "в телеге"), German "Telegramm", and Snapchat's ghost emoji.
 WORDS: dict[str, tuple[str, ...]] = {
     "instagram": (
         "instagram", "insta", "ig", "инстаграм", "инстаграмм", "инста", "инсте", "инсту",
         "инсты", "انستقرام", "انستغرام", "انستجرام", "انستا",
     ),
     "snapchat": (
-        "snapchat", "snap", "sc", "снапчат", "снэпчат", "снап", "снэп", "سناب شات", "سناب",
+        "snapchat", "snap", "sc", "👻", "снапчат", "снэпчат", "снап", "снэп", "سناب شات", "سناب",
     ),
     "facebook": ("facebook", "fb", "messenger", "фейсбук", "фейсбуке", "فيسبوك", "فيس بوك"),
     "tiktok": ("tiktok", "tik tok", "тикток", "тиктоке", "تيك توك", "تيكتوك"),
