@@ -60,6 +60,7 @@ FRAGMENTS: dict[str, str] = {
     "spaced email": "a @ b . ",
     "provider email": "a1 at gmail.",
     "iban dashes": "GB82-WEST-",
+    "long compatibility forms": "\ufdfa\u3392",
 }
 
 

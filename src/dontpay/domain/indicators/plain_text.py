@@ -66,6 +66,9 @@ _MIN_WORDS, _MIN_DIGITS, _MAX_DIGITS = 3, 7, 15
 _SPACED_PLUS = re.compile(r"(?<![\w+])\+[ \t]+(?=\d)")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
+#: The longest NFKC form taken (`⑽` is `(10)`); some Arabic ligatures stand for 18 characters.
+_LONGEST_COMPATIBLE = 4
+
 Edit = tuple[int, int, str]
 
 
@@ -82,6 +85,8 @@ def plain_character(character: str) -> str:
     if category.startswith("M"):
         return character
     compatible = unicodedata.normalize("NFKC", character)
+    if len(compatible) > _LONGEST_COMPATIBLE:
+        return character  # a whole phrase in one character (U+FDFA): no indicator, and costly
     if compatible == character:
         digit = unicodedata.digit(character, None)  # ❶ and other digits NFKC leaves alone
         return str(digit) if digit is not None else character
