@@ -17,6 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from .common_words import is_common_word
 from .family import EnrichmentExample, Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
+from .lookalikes import latin_lookalikes
 from .url import has_public_suffix, registrable_domain
 
 # A plain address is found from its "@": the domain by pattern (IDN labels included), the local
@@ -72,8 +73,29 @@ _WRITTEN_OUT = re.compile(
 _DOT_WORD = re.compile(rf"{_DOT}|\s+dot\s+|{_SPACED_DOT}", re.IGNORECASE)
 
 
+#: Webmail providers whose addresses are ASCII only: a look-alike letter of another script in
+#: one (john@gmail.com written with a Cyrillic o and a) can only be a disguise. Other domains
+#: keep their letters, since an address or a host in another script is a different one.
+_ASCII_ONLY_PROVIDERS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk",
+        "live.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "protonmail.com", "proton.me",
+        "aol.com",
+    }
+)  # fmt: skip
+
+
+def _undisguised(address: str) -> str:
+    """`address` with look-alike letters made ASCII if it is at an ASCII-only provider."""
+    if address.isascii():
+        return address
+    plain = latin_lookalikes(address)
+    return plain if plain.rpartition("@")[2].lower() in _ASCII_ONLY_PROVIDERS else address
+
+
 @lru_cache(maxsize=4096)
 def canonical_email(address: str) -> str:
+    address = _undisguised(address)
     try:
         checked = validate_email(address, check_deliverability=False)
     except EmailNotValidError as problem:
