@@ -47,9 +47,18 @@ _DIGIT_WORDS: dict[str, str] = {
     "sechs": "6", "sieben": "7", "acht": "8", "neun": "9",
 }  # fmt: skip
 _REPEATS = {"double": 2, "triple": 3}
-_NUMBER_TOKEN = (
-    "(?:" + "|".join(sorted((*_DIGIT_WORDS, *_REPEATS, "plus"), key=len, reverse=True)) + r"|\d+)"
-)
+
+
+def _by_initial(words: list[str]) -> str:
+    """An alternation of `words` grouped by first letter: the regex engine then tries one group
+    at each word start, not every word."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{initial}(?:{'|'.join(rests)})" for initial, rests in groups.items())
+
+
+_NUMBER_TOKEN = f"(?:{_by_initial([*_DIGIT_WORDS, *_REPEATS, 'plus'])}|\\d+)"
 _NUMBER_SEPARATOR = r"[ \t,.\-/]{1,3}"
 #: A run of number words and digit groups (each a whole word): found whole in one pass, then
 #: judged; the separator cannot start a token, so the scan never backtracks.
