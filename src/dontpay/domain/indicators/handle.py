@@ -85,31 +85,15 @@ _PLATFORM_WORD = re.compile(rf"{_BEFORE_WORD}(?:{_WORD})(?!\w)", re.IGNORECASE)
 _CASHTAG = re.compile(r"(?<![\w$])\$(?P<name>[A-Za-z][A-Za-z0-9_]{0,19})(?![\w$])")
 _CRYPTO_TICKERS = frozenset(["usdt", "usdc", "btc", "eth"])
 _NEARBY_BEFORE, _NEARBY_AFTER = 40, 25
-#: Shapes that carry a digit or a dot but are not names: a time or amount (`10pm`, `2nite`), a
-#: multiplier or version (`x2`, `v3`), an abbreviation (`e.g.`, `a.m`).
 #: Text speak written with digits, never a name written with no "@" ("snap l8r", "ig gr8 pics").
 _TEXT_SPEAK = frozenset(
     [
-        "gr8",
-        "l8",
-        "l8r",
-        "m8",
-        "m8s",
-        "b4",
-        "h8",
-        "w8",
-        "str8",
-        "sk8",
-        "any1",
-        "some1",
-        "no1",
-        "every1",
-        "ne1",
-        "2day",
-        "2nite",
-        "4ever",
+        "gr8", "l8", "l8r", "m8", "m8s", "b4", "h8", "w8", "str8", "sk8", "any1", "some1", "no1",
+        "every1", "ne1", "2day", "2nite", "4ever",
     ]
-)
+)  # fmt: skip
+#: Shapes that carry a digit or a dot but are not names: a time or amount (`10pm`, `2nite`), a
+#: multiplier or version (`x2`, `v3`), an abbreviation (`e.g.`, `a.m`).
 _NOT_A_NAME_SHAPE = re.compile(r"\d.*|[a-z]\d{1,2}|(?:[a-z]{1,2}\.)+[a-z]{0,2}", re.IGNORECASE)
 
 
