@@ -12,6 +12,7 @@ the table gives our time, the baseline's, their ratio, and our growth per 4x of 
 
 import argparse
 import math
+import os
 import platform
 import re
 import sys
@@ -56,6 +57,7 @@ def main() -> None:
     if arguments.only:
         cases = [case for case in cases if case[0] == arguments.only]
     print(f"# {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    print(f"# load average {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     header = " | ".join(f"{n // 1000}k ours ms | {n // 1000}k base ms | ratio" for n in lengths)
     print(f"| text | {header} | growth per 4x |")
     print("|---" * (2 + 3 * len(lengths)) + "|")

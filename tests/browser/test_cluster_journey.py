@@ -72,6 +72,7 @@ def test_an_analyst_opens_a_cluster_sees_its_graph_and_exports_it(
     expect(page.locator("#reports")).to_contain_text(seeded.first.reference)
     expect(page.locator("#reports")).to_contain_text(seeded.second.reference)
     expect(page.locator("#reports")).not_to_contain_text(seeded.unrelated.reference)
+    expect(page.locator("#links [data-facts]")).to_contain_text("Network: Bitcoin")
     page.screenshot(path=str(SHOTS / "cluster-page.png"), full_page=True)
 
     with page.expect_download() as download:
@@ -90,6 +91,7 @@ def test_an_analyst_opens_a_cluster_sees_its_graph_and_exports_it(
     page.get_by_label("Search for an indicator").fill("07911 123456")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#results")).to_contain_text("+447911123456")
+    expect(page.locator("#results [data-facts]")).to_contain_text("Kind: mobile")
     page.screenshot(path=str(SHOTS / "indicator-search.png"), full_page=True)
 
     assert problems == [], problems  # no CSP violation, no script error

@@ -14,6 +14,7 @@ from dontpay.domain.correlate import ClusterReport, IndicatorRow, explain
 from dontpay.intel.clusters import explain_cluster
 from dontpay.intel.exports import (
     ACCOUNT_KIND_EXTENSION,
+    ENRICHMENT_EXTENSION,
     ExportedIndicator,
     cluster_csv,
     cluster_indicators,
@@ -137,6 +138,16 @@ def test_the_csv_has_one_row_per_indicator_and_report() -> None:
         "platform_or_network",
         "report_reference",
         "first_seen",
+        "kind",
+        "service",
+        "network",
+        "country",
+        "location",
+        "carrier",
+        "bank",
+        "bic",
+        "domain",
+        "profile",
     ]
     pairs = {(row["value"], row["report_reference"]) for row in rows}
     assert pairs == {
@@ -164,3 +175,33 @@ def test_warninglisted_values_are_left_out() -> None:
     add_entry("phone", "07911 123456", "exact", "A shared line", "admin")
     indicators = cluster_indicators(explain_cluster(seeded.cluster_id))
     assert OFFENDER_PHONE not in {indicator.value for indicator in indicators}
+
+
+def test_every_export_says_what_each_indicator_is() -> None:
+    _, stix, misp, table = _exports()
+    wallet_kind = "P2WPKH (native SegWit, bech32)"
+    bundle = stix2.parse(stix, allow_custom=False)
+    by_value = {
+        item.name.split(" ", 1)[1]: item for item in bundle.objects if item.type == "indicator"
+    }
+    wallet = by_value[WALLET].extensions[ENRICHMENT_EXTENSION]
+    assert (wallet["network"], wallet["kind"]) == ("Bitcoin", wallet_kind)
+    phone = by_value[OFFENDER_PHONE]
+    assert phone.extensions[ENRICHMENT_EXTENSION]["kind"] == "mobile"
+    assert phone.description.startswith("Kind: mobile; Country: Guernsey (GG); Carrier")
+    assert ENRICHMENT_EXTENSION in {o.id for o in bundle.objects}
+
+    event = MISPEvent()
+    event.load(misp)
+    (coin,) = [o for o in event.objects if o.name == "coin-address"]
+    assert f"Kind: {wallet_kind}; Network: Bitcoin." in coin.comment
+    (number,) = [a for a in event.attributes if a.type == "phone-number"]
+    assert "Carrier (as allocated): JT" in number.comment
+
+    rows = {row["value"]: row for row in csv.DictReader(io.StringIO(table))}
+    assert (rows[WALLET]["network"], rows[WALLET]["kind"]) == ("Bitcoin", wallet_kind)
+    assert (rows[OFFENDER_PHONE]["country"], rows[OFFENDER_PHONE]["carrier"]) == (
+        "Guernsey (GG)",
+        "JT",
+    )
+    assert rows["offender.one"]["profile"] == "https://www.instagram.com/offender.one"

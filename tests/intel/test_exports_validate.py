@@ -33,6 +33,8 @@ SEEN = {"DP-AAAA-AAAA": NOW, "DP-BBBB-BBBB": NOW}
 FIXTURE: list[tuple[str, str, str]] = [
     ("url", "https://exämple.de/pfad", ""),
     ("url", "https://example.net/p?q=it's&x=\\y", ""),
+    ("url", "https://bit.ly/3abcDEF", ""),
+    ("iban", "DE89370400440532013000", ""),
     ("email", "o'brien+x@mail-example.co.uk", ""),
     ("email", "ünïcode@exämple.de", ""),
     ("email", "some.name@gmail.com", ""),

@@ -144,6 +144,7 @@ def test_the_cluster_page_explains_the_link_and_is_audited() -> None:
     assert "1,000 USD" in html
     assert "200 USD" in html  # paid
     assert "Possible links, not merged" in html
+    assert "Kind: P2WPKH (native SegWit, bech32)<br>Network: Bitcoin" in html
     # An analyst has no access to cases, so references are not links to them.
     assert "/staff/cases/" not in html
     data = re.search(
@@ -181,8 +182,10 @@ def test_search_canonicalises_what_is_typed() -> None:
     assert page.status_code == 200
     html = page.content.decode()
     assert OFFENDER_PHONE in html
+    assert "Kind: mobile<br>Country: Guernsey (GG)<br>Carrier (as allocated): JT" in html
     wallet = client.get("/staff/intel/search/", {"q": WALLET_AS_TYPED}).content.decode()
     assert WALLET in wallet
+    assert "Network: Bitcoin" in wallet
     assert f"/staff/intel/clusters/{seeded.cluster_id}/" in wallet
     assert _audited("indicators.searched")
 

@@ -13,6 +13,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import stix2
 from django.conf import settings
@@ -20,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from pymisp import MISPEvent, MISPObject, MISPOrganisation
 
 from dontpay.domain.correlate import ClusterExplanation
+from dontpay.domain.indicators import ENRICHMENT_FIELDS, described, enrichment
 from dontpay.domain.indicators.url import iri_to_uri
 
 from .models import ReportIndicator
@@ -43,6 +45,11 @@ class ExportedIndicator:
     @property
     def references(self) -> tuple[str, ...]:
         return tuple(sorted(self.seen_in))
+
+    @cached_property
+    def enrichment(self) -> dict[str, str]:
+        """What the value is (type of number, bank, network, domain…), computed offline."""
+        return enrichment(self.type, self.value, self.qualifier)
 
 
 def cluster_indicators(explanation: ClusterExplanation) -> list[ExportedIndicator]:
@@ -105,6 +112,12 @@ def _seen_in(indicator: ExportedIndicator) -> str:
     return f"Seen in {count} report{'s' if count != 1 else ''}: {', '.join(indicator.references)}"
 
 
+def _described(indicator: ExportedIndicator) -> str:
+    """The enrichment and the reports, in one sentence for a description or comment."""
+    facts = "; ".join(f"{label}: {value}" for label, value in described(indicator.enrichment))
+    return f"{facts}. {_seen_in(indicator)}" if facts else _seen_in(indicator)
+
+
 # STIX 2.1 ------------------------------------------------------------------------------------
 
 #: Our handles' platforms that STIX's account-type-ov names (and the name it gives them).
@@ -113,6 +126,10 @@ ACCOUNT_TYPE_OV = {"facebook": "facebook", "skype": "skype", "x": "twitter"}
 #: vocabulary has no word for it (instagram, cashapp, phone, iban, crypto-wallet-btc…): the
 #: STIX 2.1 way (section 7.3) to add a property. Its id never changes, so tools can key on it.
 ACCOUNT_KIND_EXTENSION = "extension-definition--6c5c3c3e-2b5e-4c0e-9a64-3f1d7d0c9a1b"
+#: The property extension on each Indicator that says what its value is (our enrichment: kind,
+#: country, carrier, bank, network, domain…), so tools can read the facts without parsing the
+#: description. Its id never changes.
+ENRICHMENT_EXTENSION = "extension-definition--2f0e7d1c-8b4a-4c55-9d3e-6a1b7c9e0f42"
 #: What the stix2-validator accepts as an email-addr value (narrower than RFC 5322).
 _STIX_EMAIL = re.compile(r"^[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+\.[a-zA-Z0-9-.]+$")
 
@@ -180,7 +197,9 @@ def _stix_observable(
     return account, pattern
 
 
-def _stix_producer() -> tuple[stix2.v21.Identity, stix2.v21.ExtensionDefinition]:
+def _stix_producer() -> tuple[
+    stix2.v21.Identity, stix2.v21.ExtensionDefinition, stix2.v21.ExtensionDefinition
+]:
     identity = stix2.v21.Identity(
         id=f"identity--{_organisation_uuid()}",
         name=organisation_name(),
@@ -203,23 +222,48 @@ def _stix_producer() -> tuple[stix2.v21.Identity, stix2.v21.ExtensionDefinition]
         version="1.0.0",
         extension_types=["property-extension"],
     )
-    return identity, extension
+    enrichment_extension = stix2.v21.ExtensionDefinition(
+        id=ENRICHMENT_EXTENSION,
+        created_by_ref=identity.id,
+        created="2026-12-07T00:00:00.000Z",
+        modified="2026-12-07T00:00:00.000Z",
+        name="dontpay indicator enrichment",
+        description=(
+            "What an indicator's value is, computed offline: "
+            + ", ".join(f"{field} ({label})" for field, label in ENRICHMENT_FIELDS.items())
+            + ". Only the fields known for the value are present."
+        ),
+        schema="docs/analysts.md in the dontpay source: the STIX export",
+        version="1.0.0",
+        extension_types=["property-extension"],
+    )
+    return identity, extension, enrichment_extension
 
 
 def stix_bundle(explanation: ClusterExplanation, indicators: list[ExportedIndicator]) -> str:
     """A STIX 2.1 bundle: a Grouping (suspicious activity) of the cluster's observables and an
     Indicator with a STIX pattern for each, all marked TLP:AMBER and made by the organisation.
     It passes `stix2-validator --strict` (tested)."""
-    identity, extension = _stix_producer()
+    identity, extension, enrichment_extension = _stix_producer()
     objects: list[stix2.v21._STIXBase21] = []
     for indicator in indicators:
         observable, pattern = _stix_observable(indicator)
         if observable is not None:
             objects.append(observable)
+        facts = indicator.enrichment
         objects.append(
             stix2.v21.Indicator(
                 name=f"{indicator.type} {indicator.value}",
-                description=_seen_in(indicator),
+                description=_described(indicator),
+                **(
+                    {
+                        "extensions": {
+                            ENRICHMENT_EXTENSION: {"extension_type": "property-extension", **facts}
+                        }
+                    }
+                    if facts
+                    else {}
+                ),
                 indicator_types=["malicious-activity"],
                 pattern=pattern,
                 pattern_type="stix",
@@ -236,7 +280,9 @@ def stix_bundle(explanation: ClusterExplanation, indicators: list[ExportedIndica
         created_by_ref=identity.id,
         object_marking_refs=[stix2.v21.TLP_AMBER],
     )
-    bundle = stix2.v21.Bundle(identity, extension, stix2.v21.TLP_AMBER, grouping, *objects)
+    bundle = stix2.v21.Bundle(
+        identity, extension, enrichment_extension, stix2.v21.TLP_AMBER, grouping, *objects
+    )
     text: str = bundle.serialize(pretty=True)
     return text
 
@@ -308,7 +354,7 @@ def misp_event(explanation: ClusterExplanation, indicators: list[ExportedIndicat
         timestamp=explanation.last_seen,
     )
     for indicator in indicators:
-        comment = _seen_in(indicator)
+        comment = _described(indicator)
         if indicator.type in MISP_ATTRIBUTES:
             misp_type, category = MISP_ATTRIBUTES[indicator.type]
             event.add_attribute(
@@ -347,18 +393,34 @@ def misp_event(explanation: ClusterExplanation, indicators: list[ExportedIndicat
 
 # CSV -----------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("type", "value", "platform_or_network", "report_reference", "first_seen")
+CSV_COLUMNS = (
+    "type",
+    "value",
+    "platform_or_network",
+    "report_reference",
+    "first_seen",
+    *ENRICHMENT_FIELDS,
+)
 
 
 def cluster_csv(indicators: list[ExportedIndicator]) -> str:
-    """One row per (indicator, report reference): when that report first mentioned it."""
+    """One row per (indicator, report reference): when that report first mentioned it, and
+    what the value is (one column per enrichment field, empty where unknown)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for indicator in indicators:
         for reference in indicator.references:
             seen = indicator.seen_in[reference]
+            facts = indicator.enrichment
             writer.writerow(
-                (indicator.type, indicator.value, indicator.qualifier, reference, seen.isoformat())
+                (
+                    indicator.type,
+                    indicator.value,
+                    indicator.qualifier,
+                    reference,
+                    seen.isoformat(),
+                    *(facts.get(field, "") for field in ENRICHMENT_FIELDS),
+                )
             )
     return out.getvalue()

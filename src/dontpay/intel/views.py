@@ -2,6 +2,7 @@
 network graph, its exports, and the warninglist (read by analysts, edited by administrators).
 Every view of a cluster and every export writes an audit event."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from dontpay.accounts.audit import audit
 from dontpay.accounts.roles import role_may
 from dontpay.cases.models import Report
 from dontpay.domain.correlate import ClusterExplanation, EmptyCluster
+from dontpay.domain.indicators import described, enrichment
 
 from .clusters import cluster_list, explain_cluster, search_indicators
 from .exports import cluster_csv, cluster_indicators, misp_event, stix_bundle
@@ -36,6 +38,15 @@ EXPORTS = {
 
 def _role(request: HttpRequest) -> str:
     return str(request.user.staff.role)  # type: ignore[union-attr]
+
+
+def indicator_facts(indicators: Iterable[Any]) -> dict[str, list[tuple[str, str]]]:
+    """What each indicator is (type of number, bank, network, domain…), by key, as (label,
+    value) pairs for the tables; computed offline from shipped data."""
+    return {
+        indicator.key: described(enrichment(indicator.type, indicator.value, indicator.qualifier))
+        for indicator in indicators
+    }
 
 
 @requires("intel.view")
@@ -80,6 +91,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         {
             "search": form,
             "results": results,
+            "facts": indicator_facts(results or []),
             "explanations": explanations,
             "type_names": TYPE_NAMES,
         },
@@ -140,6 +152,7 @@ def cluster_page(request: HttpRequest, cluster_id: int) -> HttpResponse:
         "intel/cluster.html",
         {
             "cluster": explanation,
+            "facts": indicator_facts(explanation.shared_indicators),
             "graph": graph,
             "references": references,
             "with_case": with_case,

@@ -44,6 +44,23 @@ FRAGMENTS: dict[str, str] = {
     "backslashes": "a\\",
     "unicode": "ünï@ä.",
     "whitespace": " \t",
+    "number words": "one two three ",
+    "number words and digits": "oh 7 nine 1 ",
+    "spaced plus": "+ 1 ",
+    "zero-width": "a\u200b",
+    "fullwidth": "\uff53\uff4e\uff41\uff50 \uff17 ",
+    "keycaps": "7\ufe0f\u20e3",
+    "look-alike letters": "\u0455n\u0430\u0440 \u0441hl\u043e\u0435 ",
+    "leet platform words": "1nsta sn4p $nap ",
+    "spelt-out platform word": "s.n.a.p ",
+    "platform then name": "snap a.1 ",
+    "name then platform": "a_1 on snap ",
+    "bracketed name": "skype (a.1",
+    "name runs": "a.b_c-",
+    "spaced email": "a @ b . ",
+    "provider email": "a1 at gmail.",
+    "iban dashes": "GB82-WEST-",
+    "long compatibility forms": "\ufdfa\u3392",
 }
 
 

@@ -36,6 +36,12 @@ _CANONICAL_PARTS = re.compile(
     rf"\s*(?:{_SORT_LABEL})?{_SORT}[\s,;/-]*(?:{_ACCOUNT_LABEL})?{_ACCOUNT}\s*", re.IGNORECASE
 )
 
+_ACCOUNT_FIRST_PARTS = re.compile(
+    rf"\s*(?:{_ACCOUNT_LABEL})?(?P<account>\d{{7,8}}){_GAP}(?:{_SORT_LABEL})?"
+    rf"(?P<sort>\d{{2}}[-\s]?\d{{2}}[-\s]?\d{{2}})\s*",
+    re.IGNORECASE,
+)
+
 
 def canonical_account(sort_code: str, account: str) -> str:
     return f"{re.sub(r'\D', '', sort_code)}-{account.zfill(8)}"
@@ -84,6 +90,12 @@ class BankAccountFamily(IndicatorFamily):
     def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
         match = _CANONICAL_PARTS.fullmatch(value)
         if not match:
+            reversed_parts = _ACCOUNT_FIRST_PARTS.fullmatch(value)  # "12345678, sort code 123456"
+            if reversed_parts:
+                sorted_account = canonical_account(
+                    reversed_parts["sort"], reversed_parts["account"]
+                )
+                return Indicator(self.type, sorted_account, (0, len(value)))
             raise InvalidIndicator(
                 f"{value!r} is not a UK sort code and account number (like 12-34-56 12345678)"
             )

@@ -18,7 +18,7 @@ from bip_utils import (
     TrxAddrDecoder,
 )
 
-from .family import Example, IndicatorFamily
+from .family import EnrichmentExample, Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 
 _BASE58 = "1-9A-HJ-NP-Za-km-z"
@@ -27,6 +27,28 @@ _ADDRESS = re.compile(
     r"|(?i:bc1[02-9ac-hj-np-z]{8,87})|0x[0-9a-fA-F]{40})(?![\w])"
 )
 _BASE58_VERSIONS = {b"\x00": "pay-to-public-key-hash", b"\x05": "pay-to-script-hash"}
+NETWORK_NAMES = {
+    "btc": "Bitcoin",
+    "eth": "Ethereum (the same address is valid on every EVM chain)",
+    "tron": "Tron",
+}
+#: Bitcoin segwit (witness version, program length) → address kind (BIP 141, BIP 341).
+_SEGWIT_KINDS = {
+    (0, 20): "P2WPKH (native SegWit, bech32)",
+    (0, 32): "P2WSH (native SegWit script, bech32)",
+    (1, 32): "P2TR (Taproot, bech32m)",
+}
+
+
+def address_kind(network: str, address: str) -> str:
+    """The kind of a valid canonical address: its bitcoin script type, or an account."""
+    if network == "btc" and address.startswith("bc1"):
+        version, program = SegwitBech32Decoder.Decode("bc", address)
+        return _SEGWIT_KINDS.get((version, len(program)), f"SegWit version {version}")
+    if network == "btc":
+        version = Base58Decoder.CheckDecode(address)[:1]
+        return "P2PKH (legacy)" if version == b"\x00" else "P2SH (script hash)"
+    return "account address"
 
 
 def _bitcoin_base58(address: str) -> str:
@@ -89,6 +111,26 @@ class CryptoAddressFamily(IndicatorFamily):
     def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
         network, address = canonical_address(value.strip())
         return Indicator(self.type, address, (0, len(value)), network=network)
+
+    def enrich(self, value: str, qualifier: str | None) -> dict[str, str]:
+        try:
+            network, address = canonical_address(value)
+        except InvalidIndicator:
+            return {}
+        return {"network": NETWORK_NAMES[network], "kind": address_kind(network, address)}
+
+    def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
+        return (
+            EnrichmentExample(
+                "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+                {"network": "Bitcoin", "kind": "P2PKH (legacy)"},
+            ),
+            EnrichmentExample(
+                "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+                {"kind": "P2WPKH (native SegWit, bech32)"},
+            ),
+            EnrichmentExample("TMVQGm1qAQYVdetCeGRRkTWYYrLXuHK2HC", {"network": "Tron"}),
+        )
 
     def examples(self) -> tuple[Example, ...]:
         return (

@@ -14,9 +14,11 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
-from .family import Example, IndicatorFamily
+from .common_words import is_common_word
+from .family import EnrichmentExample, Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
-from .url import has_public_suffix
+from .lookalikes import latin_lookalikes
+from .url import has_public_suffix, registrable_domain
 
 # A plain address is found from its "@": the domain by pattern (IDN labels included), the local
 # part by reading back over every character RFC 5322 and RFC 6531 allow in one (the specials
@@ -40,20 +42,60 @@ def _bracketed(word: str) -> str:
     return rf"\s*(?:\[\s*{word}\s*\]|\(\s*{word}\s*\)|\{{\s*{word}\s*\}}|<\s*{word}\s*>)\s*"
 
 
-_AT, _DOT = _bracketed("at"), _bracketed("dot")
+_AT, _DOT = _bracketed("(?:at|@)"), _bracketed(r"(?:dot|\.)")
+#: `name @ gmail . com`: an "@" set apart by spaces, and dots that may be too.
+#: A space before the "@" alone is not enough: "on insta @some.name" is a handle.
+_SPACED_AT, _SPACED_DOT = r"(?:[ \t]*@[ \t]+)", r"[ \t]*\.[ \t]*"
 _OBFUSCATED = (
-    rf"{_START}(?P<local>{_LOCAL}){_AT}(?P<domain>{_LABEL}(?:(?:{_DOT}|\.){_LABEL})+)(?![\w-])"
+    rf"{_START}(?P<local>{_LOCAL})(?:{_AT}(?P<domain>{_LABEL}(?:(?:{_DOT}|\.){_LABEL})+)"
+    rf"|{_SPACED_AT}(?P<spaced_domain>{_LABEL}(?:{_SPACED_DOT}{_LABEL})+))(?![\w-])"
+)
+#: `name at gmail.com`, without a spelt-out dot, only for the big webmail providers: "look at
+#: example.com" is a sentence, "jo.b99 at gmail.com" an address.
+_PROVIDER = (
+    r"(?:gmail|googlemail|hotmail|outlook|live|msn|yahoo|ymail|icloud|me|aol|protonmail|proton"
+    r"|pm|gmx|mail|yandex|zoho|tutanota|tuta)(?:\.[A-Za-z]{2,3}){1,2}"
+)
+_AT_PROVIDER = rf"{_START}(?P<plocal>{_LOCAL})\s+at\s+(?P<provider>{_PROVIDER})(?![\w-])"
+#: `name at gmail`, `name@gmail`: providers whose address has one suffix everywhere (`.com`).
+_DOT_COM_PROVIDERS = r"(?:gmail|googlemail|icloud|outlook|protonmail)"
+_AT_DOT_COM_PROVIDER = (
+    rf"{_START}(?P<clocal>{_LOCAL})(?:\s+at\s+|\s*@\s*|{_AT})"
+    rf"(?P<dotcom>{_DOT_COM_PROVIDERS})(?![\w@-]|\.\w)"
 )
 _SPELLED = (
     rf"{_START}(?P<slocal>{_LOCAL})\s+at\s+"
     rf"(?P<sdomain>{_LABEL}(?:(?:\s+dot\s+|\.){_LABEL})*\s+dot\s+[A-Za-z]{{2,63}})(?![\w-])"
 )
-_WRITTEN_OUT = re.compile(f"{_OBFUSCATED}|{_SPELLED}", re.IGNORECASE)
-_DOT_WORD = re.compile(rf"{_DOT}|\s+dot\s+", re.IGNORECASE)
+_WRITTEN_OUT = re.compile(
+    f"{_OBFUSCATED}|{_SPELLED}|{_AT_PROVIDER}|{_AT_DOT_COM_PROVIDER}", re.IGNORECASE
+)
+_DOT_WORD = re.compile(rf"{_DOT}|\s+dot\s+|{_SPACED_DOT}", re.IGNORECASE)
+
+
+#: Webmail providers whose addresses are ASCII only: a look-alike letter of another script in
+#: one (john@gmail.com written with a Cyrillic o and a) can only be a disguise. Other domains
+#: keep their letters, since an address or a host in another script is a different one.
+_ASCII_ONLY_PROVIDERS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk",
+        "live.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "protonmail.com", "proton.me",
+        "aol.com",
+    }
+)  # fmt: skip
+
+
+def _undisguised(address: str) -> str:
+    """`address` with look-alike letters made ASCII if it is at an ASCII-only provider."""
+    if address.isascii():
+        return address
+    plain = latin_lookalikes(address)
+    return plain if plain.rpartition("@")[2].lower() in _ASCII_ONLY_PROVIDERS else address
 
 
 @lru_cache(maxsize=4096)
 def canonical_email(address: str) -> str:
+    address = _undisguised(address)
     try:
         checked = validate_email(address, check_deliverability=False)
     except EmailNotValidError as problem:
@@ -86,8 +128,15 @@ def _plain_addresses(text: str) -> Iterator[tuple[str, tuple[int, int]]]:
 
 def _written_out_address(match: re.Match[str]) -> str | None:
     """The plain address a spelled-out match means, or None without a known public suffix."""
-    local = match["local"] or match["slocal"]
-    domain = _DOT_WORD.sub(".", match["domain"] or match["sdomain"])
+    local = match["local"] or match["slocal"] or match["plocal"] or match["clocal"]
+    unmarked = (
+        match["spaced_domain"]
+        or match["provider"]
+        or (match["dotcom"] and f"{match['dotcom']}.com")
+    )
+    if unmarked and is_common_word(local):
+        return None  # "email me @ gmail . com", "look at gmail.com": no mailbox named
+    domain = _DOT_WORD.sub(".", match["domain"] or match["sdomain"] or unmarked)
     return f"{local}@{domain}" if has_public_suffix(domain) else None
 
 
@@ -98,7 +147,7 @@ class EmailFamily(IndicatorFamily):
         found: list[tuple[str | None, tuple[int, int]]] = []
         if "@" in text:
             found += _plain_addresses(text)
-        if re.search(r"\bat\b", text, re.IGNORECASE):
+        if re.search(r"\bat\b|@", text, re.IGNORECASE):
             found += ((_written_out_address(m), m.span()) for m in _WRITTEN_OUT.finditer(text))
         for address, span in found:
             if address is None:
@@ -115,6 +164,12 @@ class EmailFamily(IndicatorFamily):
         match = _WRITTEN_OUT.fullmatch(written)
         address = _written_out_address(match) if match else written
         return Indicator(self.type, canonical_email(address or written), (0, len(value)))
+
+    def enrich(self, value: str, qualifier: str | None) -> dict[str, str]:
+        return {"domain": registrable_domain(value.rpartition("@")[2])}
+
+    def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
+        return (EnrichmentExample("jo@mail.example.co.uk", {"domain": "example.co.uk"}),)
 
     def examples(self) -> tuple[Example, ...]:
         key = "email::some.name@gmail.com"

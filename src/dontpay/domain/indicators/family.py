@@ -21,6 +21,15 @@ class Example:
     region: str = "GB"
 
 
+@dataclass(frozen=True)
+class EnrichmentExample:
+    """A canonical value (and its platform or network) and fields `enrich` must return."""
+
+    value: str
+    fields: dict[str, str]
+    qualifier: str | None = None
+
+
 class IndicatorFamily(ABC):
     """One kind of indicator (phone, email, handle…)."""
 
@@ -37,3 +46,12 @@ class IndicatorFamily(ABC):
     @abstractmethod
     def examples(self) -> tuple[Example, ...]:
         """Texts with the keys they yield, including texts that yield nothing of this family."""
+
+    def enrich(self, value: str, qualifier: str | None) -> dict[str, str]:
+        """What a canonical value is, from data shipped with our libraries (never fetched):
+        keys from `enrichment.FIELDS`. Empty where nothing more is known offline."""
+        return {}
+
+    def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
+        """Canonical values with (some of) what `enrich` must say about them."""
+        return ()

@@ -5,9 +5,18 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import Leniency, NumberParseException, PhoneNumber, PhoneNumberFormat
+from phonenumbers import (
+    Leniency,
+    NumberParseException,
+    PhoneNumber,
+    PhoneNumberFormat,
+    PhoneNumberType,
+    carrier,
+    geocoder,
+)
 
-from .family import Example, IndicatorFamily
+from .countries import country_label
+from .family import EnrichmentExample, Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
 
 # The matcher already skips most dates; these shapes are dates whatever the region's numbering.
@@ -17,6 +26,28 @@ _DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,
 # side, which it needs to refuse amounts such as "£5000000").
 _DIGIT_RUN = re.compile(r"[+(]?\d(?:[ \t().\-/]{0,3}\d)*\)?")
 _MIN_DIGITS = 6
+#: Marks people put between digits so that a filter does not see a number ("07911_123_456"):
+#: read as spaces, which keeps every span where it is.
+_DIGIT_MARKS = str.maketrans(dict.fromkeys("_*|•·~", " "))
+
+
+#: Letters typed for the digits they look like, inside a run that is mostly digits already
+#: ("O7911 l23456"): at least seven characters and five real digits, so words never change.
+_LETTERED_DIGITS = re.compile(r"(?<![A-Za-z0-9])[0-9OolI](?:[ .\-]?[0-9OolI]){6,}(?![A-Za-z0-9])")
+_LETTER_DIGITS = str.maketrans("OolI", "0011")
+_MIN_REAL_DIGITS = 5
+
+
+def _digits_for_letters(text: str) -> str:
+    """`text` with O/o/l/I read as 0/1 in runs that are mostly digits; same length."""
+    if not any(letter in text for letter in "OolI"):
+        return text
+    pieces, position = [], 0
+    for run in _LETTERED_DIGITS.finditer(text):
+        if sum(character.isdigit() for character in run[0]) >= _MIN_REAL_DIGITS:
+            pieces += [text[position : run.start()], run[0].translate(_LETTER_DIGITS)]
+            position = run.end()
+    return "".join(pieces) + text[position:] if pieces else text
 
 
 def e164(number: PhoneNumber) -> str:
@@ -26,7 +57,7 @@ def e164(number: PhoneNumber) -> str:
 def canonical_phone(value: str, region: str) -> str:
     """E.164 for a number written any usual way; a national number is read in `region`."""
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(_digits_for_letters(value).translate(_DIGIT_MARKS), region)
     except NumberParseException as problem:
         raise InvalidIndicator(f"{value!r} is not a phone number ({problem._msg})") from None
     if not phonenumbers.is_valid_number(number):
@@ -81,10 +112,43 @@ def _phones_in(window: str, region: str) -> tuple[tuple[int, int, str], ...]:
     )
 
 
+#: libphonenumber's number types, in words an analyst uses.
+NUMBER_TYPES: dict[int, str] = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "fixed line",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed line or mobile",
+    PhoneNumberType.TOLL_FREE: "freephone",
+    PhoneNumberType.PREMIUM_RATE: "premium rate",
+    PhoneNumberType.SHARED_COST: "shared cost",
+    PhoneNumberType.VOIP: "VoIP",
+    PhoneNumberType.PERSONAL_NUMBER: "personal number (forwarded)",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "company number (UAN)",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+
+def phone_enrichment(value: str) -> dict[str, str]:
+    """Type, country, area and original carrier of an E.164 number, from libphonenumber's
+    metadata: the carrier is the one the number range was allocated to, which a ported number
+    has left."""
+    number = phonenumbers.parse(value, None)
+    region = phonenumbers.region_code_for_number(number) or ""
+    country = country_label(region) if region else ""
+    area = geocoder.description_for_number(number, "en")
+    return {
+        "kind": NUMBER_TYPES.get(phonenumbers.number_type(number), ""),
+        "country": country,
+        "location": area if area and area not in country else "",
+        "carrier": carrier.name_for_number(number, "en"),
+    }
+
+
 class PhoneFamily(IndicatorFamily):
     type = "phone"
 
     def find(self, text: str, region: str) -> Iterator[Indicator]:
+        text = _digits_for_letters(text).translate(_DIGIT_MARKS)
         for run in _DIGIT_RUN.finditer(text):
             if sum(character.isdigit() for character in run[0]) < _MIN_DIGITS:
                 continue
@@ -94,6 +158,24 @@ class PhoneFamily(IndicatorFamily):
 
     def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
         return Indicator(self.type, canonical_phone(value, region), (0, len(value)))
+
+    def enrich(self, value: str, qualifier: str | None) -> dict[str, str]:
+        try:
+            return phone_enrichment(value)
+        except NumberParseException:
+            return {}
+
+    def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
+        return (
+            EnrichmentExample(
+                "+2348036910859", {"kind": "mobile", "country": "Nigeria (NG)", "carrier": "MTN"}
+            ),
+            EnrichmentExample(
+                "+442079460123",
+                {"kind": "fixed line", "country": "United Kingdom (GB)", "location": "London"},
+            ),
+            EnrichmentExample("+445600123456", {"kind": "VoIP"}),
+        )
 
     def examples(self) -> tuple[Example, ...]:
         uk = "phone::+447911123456"

@@ -64,24 +64,37 @@ RULES: dict[str, UsernameRule] = {
 # WhatsApp has no usernames: a WhatsApp handle is the account's phone number in E.164.
 PLATFORMS: tuple[str, ...] = (*RULES, "whatsapp")
 
-# The words people write for each platform, matched as whole words, case-insensitively. Bare "x"
-# and "tt" are not among them: they are far more often a multiplication sign or a typo ("2 x £50").
+# The words people write for each platform, matched as whole words, case-insensitively, also in
+# leetspeak or letter by letter (`1nsta`, `s.n.a.p`; see lookalikes.py). Bare "x" and "tt" are not
+# among them: they are far more often a multiplication sign or a typo ("2 x £50"). Besides
+# English: the names as written in Russian, Ukrainian and Arabic (transliterated, with the case
+# endings people use: "в инсте", "в телеге"), German "Telegramm", and Snapchat's ghost emoji.
 WORDS: dict[str, tuple[str, ...]] = {
-    "instagram": ("instagram", "insta", "ig"),
-    "snapchat": ("snapchat", "snap", "sc"),
-    "facebook": ("facebook", "fb", "messenger"),
-    "tiktok": ("tiktok", "tik tok"),
-    "x": ("twitter", "x.com"),
-    "telegram": ("telegram", "tg", "tele"),
-    "skype": ("skype",),
+    "instagram": (
+        "instagram", "insta", "ig", "инстаграм", "инстаграмм", "инста", "инсте", "инсту",
+        "инсты", "انستقرام", "انستغرام", "انستجرام", "انستا",
+    ),
+    "snapchat": (
+        "snapchat", "snap", "sc", "👻", "снапчат", "снэпчат", "снап", "снэп", "سناب شات", "سناب",
+    ),
+    "facebook": ("facebook", "fb", "messenger", "фейсбук", "фейсбуке", "فيسبوك", "فيس بوك"),
+    "tiktok": ("tiktok", "tik tok", "тикток", "тиктоке", "تيك توك", "تيكتوك"),
+    "x": ("twitter", "x.com", "твиттер", "твиттере", "تويتر"),
+    "telegram": (
+        "telegram", "telegramm", "tg", "tele", "телеграм", "телеграмм", "телеграме", "телега",
+        "телеге", "телегу", "тг", "تيليجرام", "تلغرام", "تليجرام", "تلجرام",
+    ),
+    "skype": ("skype", "скайп", "скайпе", "سكايب"),
     "kik": ("kik",),
-    "discord": ("discord",),
-    "whatsapp": ("whatsapp", "whats app", "wa"),
-    "paypal": ("paypal",),
+    "discord": ("discord", "дискорд", "дискорде", "ديسكورد"),
+    "whatsapp": (
+        "whatsapp", "whats app", "wa", "ватсап", "вотсап", "вацап", "ватсапе", "واتساب", "واتس",
+    ),
+    "paypal": ("paypal", "пейпал", "باي بال"),
     "cashapp": ("cashapp", "cash app"),
     "venmo": ("venmo",),
-    "revolut": ("revolut", "revtag"),
-}
+    "revolut": ("revolut", "revtag", "револют"),
+}  # fmt: skip
 
 PLATFORM_BY_WORD: dict[str, str] = {
     word.replace(" ", ""): platform for platform, words in WORDS.items() for word in words

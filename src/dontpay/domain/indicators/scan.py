@@ -6,6 +6,8 @@ it, an email over its domain, a URL over the digits in its query), and on equal 
 a crypto address inside a blockchain-explorer URL is reported as well as the URL.
 """
 
+from dataclasses import replace
+
 import phonenumbers
 
 from .bank_account import BankAccountFamily
@@ -16,6 +18,7 @@ from .handle import HandleFamily
 from .iban import IbanFamily
 from .indicator import Indicator, InvalidIndicator
 from .phone import PhoneFamily
+from .plain_text import plain_text
 from .url import UrlFamily
 
 FAMILIES: tuple[IndicatorFamily, ...] = (
@@ -28,7 +31,7 @@ FAMILIES: tuple[IndicatorFamily, ...] = (
     UrlFamily(),
 )
 TYPES: tuple[str, ...] = tuple(family.type for family in FAMILIES)
-_FAMILY_BY_TYPE = {family.type: family for family in FAMILIES}
+FAMILY_BY_TYPE = {family.type: family for family in FAMILIES}
 _ORDER = {name: position for position, name in enumerate(TYPES)}
 _MAY_NEST = {("url", "crypto_address")}
 
@@ -66,13 +69,18 @@ class _Occupied:
 
 
 def find_indicators(text: str, region: str = "GB") -> list[Indicator]:
-    """Every distinct canonical indicator in text (one per key, earliest span), in text order."""
+    """Every distinct canonical indicator in text (one per key, earliest span), in text order.
+
+    The families read the text as a moderator would (`plain_text`: invisible characters dropped,
+    fullwidth letters and digits made plain, numbers written in words turned into digits); each
+    span points at the place in `text` where the indicator was written."""
     region = checked_region(region)
+    plain = plain_text(text)
     candidates = sorted(
-        (found for family in FAMILIES for found in family.find(text, region)),
+        (found for family in FAMILIES for found in family.find(plain.text, region)),
         key=lambda found: (found.span[0] - found.span[1], _ORDER[found.type], found.span[0]),
     )
-    occupied = _Occupied(len(text))
+    occupied = _Occupied(len(plain.text))
     kept: list[Indicator] = []
     for candidate in candidates:
         if not occupied.clashes(candidate):
@@ -80,7 +88,9 @@ def find_indicators(text: str, region: str = "GB") -> list[Indicator]:
             kept.append(candidate)
     first_by_key: dict[str, Indicator] = {}
     for indicator in sorted(kept, key=lambda found: found.span):
-        first_by_key.setdefault(indicator.key, indicator)
+        first_by_key.setdefault(
+            indicator.key, replace(indicator, span=plain.source_span(indicator.span))
+        )
     return list(first_by_key.values())
 
 
@@ -88,13 +98,15 @@ def canonical_indicator(
     type: str, value: str, *, platform: str | None = None, region: str = "GB"
 ) -> Indicator:
     """Canonicalise one value typed into a structured field; `InvalidIndicator` says why not."""
-    family = _FAMILY_BY_TYPE.get(type)
+    family = FAMILY_BY_TYPE.get(type)
     if family is None:
         raise InvalidIndicator(
             f"type: {type!r} is not an indicator type; allowed: {', '.join(TYPES)}"
         )
     if platform is not None and type != "handle":
         raise InvalidIndicator(f"platform: only a handle has a platform, not a {type}")
-    if not value.strip():
+    written = plain_text(value).text
+    if not written.strip():
         raise InvalidIndicator(f"{type}: the value is empty")
-    return family.canonical(value, platform=platform, region=checked_region(region))
+    found = family.canonical(written, platform=platform, region=checked_region(region))
+    return replace(found, span=(0, len(value)))

@@ -15,8 +15,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import idna
 import tldextract
 
-from .family import Example, IndicatorFamily
+from .family import EnrichmentExample, Example, IndicatorFamily
 from .indicator import Indicator, InvalidIndicator
+from .link_services import link_service
 
 # An apostrophe belongs to a URL only between letters or digits (`?q=it's`), so that a URL in
 # single quotes ends at the quote; a backslash is kept where written (encoded on export).
@@ -63,6 +64,24 @@ def _suffixes() -> tldextract.TLDExtract:
 def has_public_suffix(host: str) -> bool:
     """Whether `host` ends in a known public suffix (offline snapshot)."""
     return bool(_suffixes()(host).suffix)
+
+
+def registrable_domain(host: str) -> str:
+    """The domain someone registered (`example.co.uk` for `www.shop.example.co.uk`), by the
+    offline public suffix list; empty for a host with no known suffix."""
+    return str(_suffixes()(host).top_domain_under_public_suffix)
+
+
+def url_enrichment(url: str) -> dict[str, str]:
+    """The link's registrable domain and, if it is a known link shortener or payment service,
+    which."""
+    domain = registrable_domain(urlsplit(url).hostname or "")
+    service = link_service(domain)
+    return {
+        "domain": domain,
+        "kind": service.kind if service else "",
+        "service": service.service if service else "",
+    }
 
 
 def normalise_url(raw: str) -> str:
@@ -137,6 +156,22 @@ class UrlFamily(IndicatorFamily):
 
     def canonical(self, value: str, *, platform: str | None, region: str) -> Indicator:
         return Indicator(self.type, normalise_url(value.strip()), (0, len(value)))
+
+    def enrich(self, value: str, qualifier: str | None) -> dict[str, str]:
+        return url_enrichment(value)
+
+    def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
+        return (
+            EnrichmentExample(
+                "https://bit.ly/3abcDEF",
+                {"domain": "bit.ly", "kind": "link shortener", "service": "Bitly"},
+            ),
+            EnrichmentExample(
+                "https://www.paypal.com/donate?x=1",
+                {"domain": "paypal.com", "kind": "payment service", "service": "PayPal"},
+            ),
+            EnrichmentExample("https://shop.example.co.uk/pay", {"domain": "example.co.uk"}),
+        )
 
     def examples(self) -> tuple[Example, ...]:
         return (
