@@ -220,7 +220,8 @@ def test_the_pack_holds_nothing_its_authors_did_not_send() -> None:
     assert sorted(wallet["seen_in"]) == sorted(
         [cluster.sent.reference, cluster.other.reference, label]
     )
-    assert wallet["details"] == {}
+    assert wallet["details"] == {"kind": "P2WPKH (native SegWit, bech32)", "network": "Bitcoin"}
+    assert "network: Bitcoin" in texts["referral.pdf (text)"]
     assert document["summary"]["demanded"] == {"GBP": "500.00"}
     assert document["summary"]["platforms"] == ["instagram"]  # not the unsent one's snapchat
     whens = [entry["when"] for entry in document["timeline"]]

@@ -49,7 +49,8 @@ class ReferralPack:
 
 
 def referral_indicators(indicators: list[ExportedIndicator]) -> list[ReferralIndicator]:
-    """The cluster's exported indicators as the referral and its graph show them."""
+    """The cluster's exported indicators as the referral and its graph show them, each with
+    what it is (`enrichment`: type of number, network, bank, domain…) as its details."""
     return [
         ReferralIndicator(
             type=i.type,
@@ -58,6 +59,7 @@ def referral_indicators(indicators: list[ExportedIndicator]) -> list[ReferralInd
             flagged=i.flagged,
             first_seen=i.first_seen,
             seen_in=i.seen_in,
+            details=i.enrichment,
         )
         for i in indicators
     ]
