@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 
 from dontpay.bank import bulk_insert, index, submissions
+from dontpay.bank.compiled_query import CompiledQuery
 from dontpay.bank.index import bank_index, changes_after, forget_bank_index
 from dontpay.bank.models import BankEntry, SignalChange, Submission
 from dontpay.bank.submissions import check_submission, submit_signals, withdraw_submission
@@ -28,6 +29,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(submissions, "BULK_CHUNK", 7)
     monkeypatch.setattr(bulk_insert, "ROWS_PER_STATEMENT", 3)
     monkeypatch.setattr(index, "CATCH_UP_PAGE", 5)
+    monkeypatch.setattr(index, "_CHANGES_AFTER", CompiledQuery(index.changes_after, 1))
 
 
 def random_hashes(count: int, seed: int = 1) -> list[str]:

@@ -28,6 +28,7 @@ from dontpay.domain.signals import (
 from dontpay.domain.signals.index import Codes, PdqIndex, codes_from_hex
 from dontpay.domain.signals.vpdq import VPDQ_QUALITY_THRESHOLD
 
+from .compiled_query import CompiledQuery
 from .models import BankEntry, SignalChange
 
 #: A frame's id in the frame index is its entry's id shifted left this far, plus its position.
@@ -81,7 +82,7 @@ class BankIndex:
         if not self._loaded:
             self._load()
         while True:
-            changes = [_Change(*row) for row in changes_after(self._applied)]
+            changes = [_Change(*row) for row in _CHANGES_AFTER.rows(self._applied)]
             if changes:
                 with self._apply_lock:
                     self._apply([change for change in changes if change.id > self._applied])
@@ -210,6 +211,10 @@ def changes_after(change: int) -> "QuerySet[SignalChange, tuple[int, str, int, s
             :CATCH_UP_PAGE
         ]
     )
+
+
+#: Run before every match: compiled once, as compiling it each time cost more than running it.
+_CHANGES_AFTER = CompiledQuery(changes_after, 123_456_789)
 
 
 def _distinct_good_hashes(features: Iterable[VpdqFeature]) -> list[str]:

@@ -299,6 +299,13 @@ class PdqIndex:
 
 def codes_from_hex(hexes: Sequence[str]) -> Codes:
     """PDQ hashes as 64 hex digits each (MSB first) into an (n, 32) uint8 array."""
+    if all(isinstance(text, str) and len(text) == 2 * PDQ_BYTES for text in hexes):
+        try:
+            packed = bytes.fromhex("".join(hexes))
+        except ValueError:
+            packed = b""
+        if len(packed) == PDQ_BYTES * len(hexes):  # else spaces within: find the bad one below
+            return np.frombuffer(packed, dtype=np.uint8).reshape(-1, PDQ_BYTES).copy()
     codes = np.empty((len(hexes), PDQ_BYTES), dtype=np.uint8)
     for row, text in enumerate(hexes):
         try:
