@@ -44,12 +44,10 @@ def _count_request(platform: PlatformToken) -> None:
     now = time.time()
     window = int(now // _WINDOW_SECONDS)
     key = f"dontpay:bank-api:{platform.digest[:16]}:{window}"
-    cache.add(key, 0, timeout=2 * _WINDOW_SECONDS)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=2 * _WINDOW_SECONDS)
-        count = 1
+        count = cache.incr(key)  # one round trip to a shared cache, but for a window's first
+    except ValueError:  # the window's first request (or another process made it just now)
+        count = 1 if cache.add(key, 1, timeout=2 * _WINDOW_SECONDS) else cache.incr(key)
     if count > rate:
         retry_after = max(1, math.ceil((window + 1) * _WINDOW_SECONDS - now))
         raise ApiProblem(

@@ -10,6 +10,7 @@ every live vPDQ entry is in a second `PdqIndex`, under an id that names the entr
 video's frames point to candidate videos, which are then compared by vPDQ's rule.
 """
 
+import itertools
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,21 +18,24 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from dontpay.domain.signals import (
     VpdqFeature,
     features_from_lines,
     match_video,
 )
-from dontpay.domain.signals.index import PdqIndex, codes_from_hex
+from dontpay.domain.signals.index import Codes, PdqIndex, codes_from_hex
 from dontpay.domain.signals.vpdq import VPDQ_QUALITY_THRESHOLD
 
+from .compiled_query import CompiledQuery
 from .models import BankEntry, SignalChange
 
 #: A frame's id in the frame index is its entry's id shifted left this far, plus its position.
 _FRAME_BITS = 20
 MAX_VIDEO_FRAMES = 1 << _FRAME_BITS
+#: Entries read, or changes applied, per query: bounds memory after a large import.
+CATCH_UP_PAGE = 20_000
 
 
 @dataclass(frozen=True)
@@ -70,20 +74,20 @@ class BankIndex:
         return self._applied
 
     def catch_up(self) -> None:
-        """Load the bank on first use, then apply every change made since, by any process."""
+        """Load the bank on first use, then apply every change made since, by any process.
+
+        Changes are read and applied `CATCH_UP_PAGE` at a time, so catching up with a large
+        import holds one page in memory, not the whole log since.
+        """
         if not self._loaded:
             self._load()
-        since = self._applied
-        rows = SignalChange.objects.filter(id__gt=since).order_by("id")
-        changes = [
-            _Change(*row)
-            for row in rows.values_list(
-                "id", "change", "entry_id", "entry__signal_type", "entry__value"
-            )
-        ]
-        if changes:
-            with self._apply_lock:
-                self._apply([change for change in changes if change.id > self._applied])
+        while True:
+            changes = [_Change(*row) for row in _CHANGES_AFTER.rows(self._applied)]
+            if changes:
+                with self._apply_lock:
+                    self._apply([change for change in changes if change.id > self._applied])
+            if len(changes) < CATCH_UP_PAGE:
+                return
 
     def match_images(self, hashes: Sequence[str]) -> list[list[tuple[int, int]]]:
         """For each canonical PDQ hash, the live entries within 31 bits as (entry, distance)."""
@@ -138,8 +142,16 @@ class BankIndex:
             # read next, which is harmless, since applying a change twice changes nothing.
             cursor = SignalChange.objects.aggregate(last=Max("id"))["last"] or 0
             live = BankEntry.objects.filter(live=True).values_list("id", "signal_type", "value")
+            rows = live.iterator(chunk_size=CATCH_UP_PAGE)
             with self._apply_lock:
-                self._add((id, kind, value) for id, kind, value in live.iterator(chunk_size=5000))
+                # Hashes are packed page by page (32 bytes each), never held as one string each.
+                image_ids, image_codes = [], []
+                for page in itertools.batched(rows, CATCH_UP_PAGE):
+                    ids, codes = self._add_videos_and_pack_images(page)
+                    image_ids.append(ids)
+                    image_codes.append(codes)
+                if image_ids:
+                    self._images.add(np.concatenate(image_ids), np.concatenate(image_codes))
                 self._applied = max(self._applied, cursor)
             self._loaded = True
 
@@ -158,6 +170,14 @@ class BankIndex:
         self._applied = changes[-1].id
 
     def _add(self, entries: Iterable[tuple[int, str, str]]) -> None:
+        ids, codes = self._add_videos_and_pack_images(entries)
+        if len(ids):
+            self._images.add(ids, codes)
+
+    def _add_videos_and_pack_images(
+        self, entries: Iterable[tuple[int, str, str]]
+    ) -> tuple[npt.NDArray[np.int64], Codes]:
+        """Add the videos among these entries; the ids and packed hashes of the images."""
         image_ids, image_hashes = [], []
         for entry, kind, value in entries:
             if kind == BankEntry.PDQ:
@@ -165,8 +185,7 @@ class BankIndex:
                 image_hashes.append(value)
             elif kind == BankEntry.VPDQ:
                 self._add_video(entry, features_from_lines(value.splitlines()))
-        if image_ids:
-            self._images.add(image_ids, codes_from_hex(image_hashes))
+        return np.array(image_ids, dtype=np.int64), codes_from_hex(image_hashes)
 
     def _add_video(self, entry: int, features: list[VpdqFeature]) -> None:
         hashes = _distinct_good_hashes(features)[:MAX_VIDEO_FRAMES]
@@ -188,6 +207,21 @@ class BankIndex:
                 frame_ids.append((entry << _FRAME_BITS) + np.arange(count, dtype=np.int64))
         if frame_ids:
             self._frames.remove(np.concatenate(frame_ids))
+
+
+def changes_after(change: int) -> "QuerySet[SignalChange, tuple[int, str, int, str, str]]":
+    """The next `CATCH_UP_PAGE` changes after this one, with their entries' values."""
+    return (
+        SignalChange.objects.filter(id__gt=change)
+        .order_by("id")
+        .values_list("id", "change", "entry_id", "entry__signal_type", "entry__value")[
+            :CATCH_UP_PAGE
+        ]
+    )
+
+
+#: Run before every match: compiled once, as compiling it each time cost more than running it.
+_CHANGES_AFTER = CompiledQuery(changes_after, 123_456_789)
 
 
 def _distinct_good_hashes(features: Iterable[VpdqFeature]) -> list[str]:

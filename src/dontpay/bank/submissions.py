@@ -5,7 +5,8 @@ were computed on the person's own device; only hashes reach us.
 """
 
 import hashlib
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -22,6 +23,7 @@ from dontpay.domain.signals import (
     features_from_lines,
 )
 
+from .bulk_insert import insert_rows, now_for_database
 from .case_numbers import new_case_number, new_pin, normalise_case_number, normalise_pin
 from .models import BankEntry, EntryQuarantine, PinAttempt, SignalChange, Submission
 
@@ -36,7 +38,12 @@ MAX_FAILURES_PER_CASE = 5
 PIN_GUESSES = Throttle(PinAttempt, "case_number", per_target=MAX_FAILURES_PER_CASE, per_client=20)
 #: An arbitrary constant naming the PostgreSQL advisory lock that orders bank changes.
 _BANK_LOCK = 0x64_6F_6E_74_62_61_6E_6B
-_BATCH = 500
+#: Signals stored, or entries withdrawn, per round of queries: bounds memory and keeps every
+#: query well under SQLite's limit on parameters, whatever the size of a file.
+BULK_CHUNK = 10_000
+#: Values per `IN (…)` list.
+_QUERY_PARAMETERS = 2_000
+_Holding = Submission.entries.through
 
 Signal = tuple[str, str, int | None]
 
@@ -103,29 +110,30 @@ def store_signals(
 ) -> NewSubmission:
     """Store canonical signals as one new submission, making new entries live.
 
-    Callers have validated the values; imports come here directly, without the quality floor
-    and size limit meant for one person's images.
+    Callers have validated the values; the quality floor and size limit meant for one person's
+    images are `submit_signals`'s.
+    """
+    return store_signal_stream(signals, source, report)
+
+
+def store_signal_stream(
+    signals: Iterable[Signal], source: str, report: Report | None = None
+) -> NewSubmission:
+    """Store signals as one new submission in one transaction, `BULK_CHUNK` at a time.
+
+    Memory is bounded by the chunk, whatever the total: each chunk is stored before the next
+    is read. An exception raised by the iterable (a malformed line found late in a file) rolls
+    back everything, so a file is stored whole or not at all.
     """
     pin = new_pin()
     pin_hash = make_password(pin)  # slow by design, so done before the bank is locked
-    distinct = list(
-        {(kind, value): (kind, value, quality) for kind, value, quality in signals}.values()
-    )
-    for _ in range(5):
-        try:
-            with transaction.atomic():
-                lock_bank()
-                # On SQLite this insert, the transaction's first statement, takes the write lock.
-                submission = Submission.objects.create(
-                    case_number=new_case_number(), pin_hash=pin_hash, source=source, report=report
-                )
-                entries = _entries_for(distinct)
-                submission.entries.add(*entries)
-                _set_live(_not_quarantined([e for e in entries if not e.live]), live=True)
-        except IntegrityError:
-            continue  # the case number was taken: 50 random bits, so never in practice
-        return NewSubmission(submission.case_number, pin)
-    raise RuntimeError("could not find an unused case number")
+    with transaction.atomic():
+        lock_bank()
+        # On SQLite this insert, the transaction's first statement, takes the write lock.
+        submission = _new_submission(pin_hash, source, report)
+        for chunk in itertools.batched(signals, BULK_CHUNK):
+            _store_chunk(submission, chunk)
+    return NewSubmission(submission.case_number, pin)
 
 
 def check_submission(case_number: str, pin: str, client: str) -> Submission | None:
@@ -148,6 +156,9 @@ def check_submission(case_number: str, pin: str, client: str) -> Submission | No
 def withdraw_submission(submission: Submission) -> None:
     """Withdraw a submission at once: entries no other live submission holds stop matching
     at every process's next request, and the feed tells platforms. Withdrawing twice is a no-op.
+
+    The entries are walked in chunks of `BULK_CHUNK`, so an imported file of any size withdraws
+    in bounded memory and within the database's limit on query parameters.
     """
     with transaction.atomic():
         lock_bank()
@@ -155,10 +166,16 @@ def withdraw_submission(submission: Submission) -> None:
             withdrawn_at=timezone.now()
         )
         if withdrawn:
-            orphaned = BankEntry.objects.filter(submissions=submission, live=True).exclude(
-                submissions__withdrawn_at__isnull=True
-            )
-            _set_live(list(orphaned), live=False)
+            for entries in _entry_chunks(submission):
+                held = set(
+                    _Holding.objects.filter(
+                        bankentry_id__in=entries, submission__withdrawn_at__isnull=True
+                    ).values_list("bankentry_id", flat=True)
+                )
+                live = BankEntry.objects.filter(pk__in=entries, live=True).values_list(
+                    "pk", flat=True
+                )
+                _set_live([entry for entry in live if entry not in held], live=False)
     submission.refresh_from_db(fields=["withdrawn_at"])
 
 
@@ -171,6 +188,19 @@ def lock_bank() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BANK_LOCK])
+
+
+def analyse_bank() -> None:
+    """Refresh the planner's statistics of the bank's tables after a bulk change.
+
+    Without them PostgreSQL plans for the tables as they were: after a million-line import,
+    each match's change-log query scanned the whole log instead of reading its index. SQLite
+    reads the log by primary key whatever it knows, so there is nothing to refresh.
+    """
+    if connection.vendor == "postgresql":
+        tables = [BankEntry._meta.db_table, SignalChange._meta.db_table, _Holding._meta.db_table]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 def value_digest(value: str) -> str:
@@ -209,33 +239,63 @@ def _checked_signal(kind: str, value: str, quality: int | None) -> Signal:
     return kind, canonical, quality
 
 
-def _entries_for(signals: Sequence[Signal]) -> list[BankEntry]:
-    """The bank entries for these signals, creating those not seen before (under the lock)."""
+def _new_submission(pin_hash: str, source: str, report: Report | None) -> Submission:
+    """A submission under a new case number (50 random bits, so a clash never happens in
+    practice; each try is a savepoint, so a clash would not spoil the transaction)."""
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Submission.objects.create(
+                    case_number=new_case_number(), pin_hash=pin_hash, source=source, report=report
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not find an unused case number")
+
+
+def _store_chunk(submission: Submission, signals: Sequence[Signal]) -> None:
+    """Add these signals to the submission: new entries are created live, entries no longer
+    live become live again, and each that becomes live is logged. Called under the bank lock."""
     wanted = {
         (kind, value_digest(value)): (kind, value, quality) for kind, value, quality in signals
     }
-    found: dict[tuple[str, str], BankEntry] = {}
-    keys = list(wanted)
-    for start in range(0, len(keys), _BATCH):
-        batch = keys[start : start + _BATCH]
-        for kind in {kind for kind, _ in batch}:
-            digests = [digest for k, digest in batch if k == kind]
-            for entry in BankEntry.objects.filter(signal_type=kind, value_digest__in=digests):
-                found[kind, entry.value_digest] = entry
-    missing = [
-        BankEntry(signal_type=kind, value=value, value_digest=digest, quality=quality)
-        for (kind, digest), (_, value, quality) in wanted.items()
-        if (kind, digest) not in found
-    ]
-    # Both PostgreSQL and SQLite return the new primary keys from a bulk insert.
-    for entry in BankEntry.objects.bulk_create(missing, batch_size=_BATCH):
-        found[entry.signal_type, entry.value_digest] = entry
-    return [found[key] for key in keys]
+    found: dict[tuple[str, str], tuple[int, bool]] = {}
+    for kind in {kind for kind, _ in wanted}:
+        digests = [digest for k, digest in wanted if k == kind]
+        for start in range(0, len(digests), _QUERY_PARAMETERS):
+            rows = BankEntry.objects.filter(
+                signal_type=kind, value_digest__in=digests[start : start + _QUERY_PARAMETERS]
+            ).values_list("value_digest", "pk", "live")
+            for digest, pk, live in rows:
+                found[kind, digest] = (pk, live)
+    revived = _not_quarantined([pk for pk, live in found.values() if not live])
+    now = now_for_database()
+    created = insert_rows(
+        BankEntry._meta.db_table,
+        ("signal_type", "value", "value_digest", "quality", "live", "created_at"),
+        [
+            (kind, value, digest, quality, True, now)
+            for (kind, digest), (_, value, quality) in wanted.items()
+            if (kind, digest) not in found
+        ],
+        returning=("id",),
+    )
+    created_ids = [pk for (pk,) in created]
+    # An entry met in an earlier chunk of the same file is already held: ignore the clash.
+    insert_rows(
+        _Holding._meta.db_table,
+        ("submission_id", "bankentry_id"),
+        [(submission.pk, pk) for pk in [pk for pk, _ in found.values()] + created_ids],
+        ignore_conflicts=True,
+    )
+    if revived:
+        BankEntry.objects.filter(pk__in=revived).update(live=True)
+    _log_changes(sorted(revived + created_ids), SignalChange.ADDED)
 
 
-def _not_quarantined(entries: list[BankEntry]) -> list[BankEntry]:
-    """Entries a new submission may make live: a quarantined one stays out of matching until
-    an administrator releases it (see `flood.py`)."""
+def _not_quarantined(entries: list[int]) -> list[int]:
+    """Entries a new submission may make live again: a quarantined one stays out of matching
+    until an administrator releases it (see `flood.py`)."""
     if not entries:
         return entries
     held = set(
@@ -243,21 +303,34 @@ def _not_quarantined(entries: list[BankEntry]) -> list[BankEntry]:
             "entry_id", flat=True
         )
     )
-    return [entry for entry in entries if entry.pk not in held]
+    return [entry for entry in entries if entry not in held]
 
 
-def _set_live(entries: Sequence[BankEntry], *, live: bool) -> None:
-    if not entries:
-        return
-    BankEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(live=live)
-    change = SignalChange.ADDED if live else SignalChange.WITHDRAWN
-    SignalChange.objects.bulk_create(
-        [SignalChange(entry=entry, change=change) for entry in sorted(entries, key=_pk)],
-        batch_size=_BATCH,
+def _entry_chunks(submission: Submission) -> Iterator[list[int]]:
+    """The ids of a submission's entries, in order, `BULK_CHUNK` at a time."""
+    last = 0
+    while True:
+        chunk = list(
+            _Holding.objects.filter(submission=submission, bankentry_id__gt=last)
+            .order_by("bankentry_id")
+            .values_list("bankentry_id", flat=True)[:BULK_CHUNK]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1]
+
+
+def _set_live(entries: Sequence[int], *, live: bool) -> None:
+    if entries:
+        BankEntry.objects.filter(pk__in=entries).update(live=live)
+        _log_changes(sorted(entries), SignalChange.ADDED if live else SignalChange.WITHDRAWN)
+
+
+def _log_changes(entries: Sequence[int], change: str) -> None:
+    now = now_for_database()
+    insert_rows(
+        SignalChange._meta.db_table,
+        ("entry_id", "change", "at"),
+        [(entry, change, now) for entry in entries],
     )
-    for entry in entries:
-        entry.live = live
-
-
-def _pk(entry: BankEntry) -> int:
-    return entry.pk

@@ -27,27 +27,25 @@ from dontpay.domain.signals import (
 from dontpay.domain.signals.vpdq import features_from_lines
 
 from .models import BankEntry, Submission
-from .submissions import NewSubmission, store_signals
+from .submissions import NewSubmission, analyse_bank, store_signal_stream
 
 #: A signal with a quality we do not know: threatexchange files do not carry one for PDQ.
 ImportedSignal = tuple[str, str, int | None]
 
 
+#: Bad lines named in an error, at most; the rest are counted.
+MAX_NAMED_PROBLEMS = 100
+
+
 class InvalidSignalFile(ValueError):
-    """A signal file with lines we cannot read; `problems` names each by line number."""
+    """A signal file with lines we cannot read; `problems` names each (the first
+    `MAX_NAMED_PROBLEMS`, then how many more) by line number."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
-        super().__init__(f"{len(problems)} line(s) cannot be read: {shown}")
-
-
-@dataclass(frozen=True)
-class SignalFile:
-    """The signals read from a file, and how many lines of each other type were skipped."""
-
-    signals: list[ImportedSignal]
-    skipped: dict[str, int]
+    def __init__(self, problems: list[str], more: int = 0) -> None:
+        self.problems = problems + ([f"and {more} more line(s)"] if more else [])
+        count = len(problems) + more
+        shown = "; ".join(problems[:5]) + ("; …" if count > 5 else "")
+        super().__init__(f"{count} line(s) cannot be read: {shown}")
 
 
 @dataclass(frozen=True)
@@ -66,13 +64,17 @@ def live_entries() -> Iterator[BankEntry]:
 
 def import_signal_file(lines: Iterable[str]) -> ImportedFile:
     """Add a file's signals to the bank as one submission, withdrawable with its case number
-    and PIN like any other."""
-    read = read_signal_file(lines)
-    if not read.signals:
-        raise InvalidSignalFile(["the file holds no pdq or vpdq signals"])
-    return ImportedFile(
-        store_signals(read.signals, Submission.IMPORT), len(read.signals), read.skipped
-    )
+    and PIN like any other.
+
+    The file is read once, a chunk at a time, each chunk stored as it is read, all in one
+    transaction: memory stays bounded whatever the file's size, and a malformed line, even the
+    last, stores nothing (`InvalidSignalFile`). The bank's tables are analysed afterwards, so
+    the database plans its queries for their new size.
+    """
+    reader = SignalFileReader(lines)
+    submission = store_signal_stream(reader.signals(), Submission.IMPORT)
+    analyse_bank()
+    return ImportedFile(submission, reader.count, dict(reader.skipped))
 
 
 def export_lines(entries: Iterable[BankEntry]) -> Iterator[str]:
@@ -85,29 +87,50 @@ def export_lines(entries: Iterable[BankEntry]) -> Iterator[str]:
             yield f"vpdq {json.dumps([_compact(feature) for feature in features])}"
 
 
-def read_signal_file(lines: Iterable[str]) -> SignalFile:
-    """The pdq and vpdq signals of a file; `InvalidSignalFile` if any of them is malformed."""
-    signals: list[ImportedSignal] = []
-    skipped: Counter[str] = Counter()
-    problems = []
-    for number, line in enumerate(lines, start=1):
+class SignalFileReader:
+    """Reads the pdq and vpdq signals of a file as it goes, counting what it skips."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = lines
+        self.count = 0
+        self.skipped: Counter[str] = Counter()
+
+    def signals(self) -> Iterator[ImportedSignal]:
+        """The signals in file order. Once a line is malformed no more come: the rest of the
+        file is checked, and `InvalidSignalFile` names the bad lines at the end, as it does
+        when the file holds no pdq or vpdq signal at all."""
+        problems: list[str] = []
+        more_problems = 0
+        for number, line in enumerate(self._lines, start=1):
+            try:
+                signal = self._signal(line)
+            except InvalidSignal as problem:
+                if len(problems) < MAX_NAMED_PROBLEMS:
+                    problems.append(f"line {number}: {problem}")
+                else:
+                    more_problems += 1
+                continue
+            if signal is None:
+                continue
+            self.count += 1
+            if not problems:
+                yield signal
+        if problems:
+            raise InvalidSignalFile(problems, more_problems)
+        if not self.count:
+            raise InvalidSignalFile(["the file holds no pdq or vpdq signals"])
+
+    def _signal(self, line: str) -> ImportedSignal | None:
         kind, _, value = line.strip().partition(" ")
-        if not kind:
-            continue
-        try:
-            if kind == BankEntry.PDQ:
-                signals.append((kind, check_real_image_pdq(parse_pdq(value)), None))
-            elif kind == BankEntry.VPDQ:
-                features = _features_from_json(value)
-                quality = round(sum(f.quality for f in features) / len(features))
-                signals.append((kind, "\n".join(features_to_lines(features)), quality))
-            else:
-                skipped[kind] += 1
-        except InvalidSignal as problem:
-            problems.append(f"line {number}: {problem}")
-    if problems:
-        raise InvalidSignalFile(problems)
-    return SignalFile(signals, dict(skipped))
+        if kind == BankEntry.PDQ:
+            return kind, check_real_image_pdq(parse_pdq(value)), None
+        if kind == BankEntry.VPDQ:
+            features = _features_from_json(value)
+            quality = round(sum(f.quality for f in features) / len(features))
+            return kind, "\n".join(features_to_lines(features)), quality
+        if kind:
+            self.skipped[kind] += 1
+        return None
 
 
 def _compact(feature: VpdqFeature) -> str:

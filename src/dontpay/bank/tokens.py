@@ -9,8 +9,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
+from .compiled_query import CompiledQuery
 from .models import PlatformToken
 
 _PREFIX_LETTERS = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -50,17 +52,28 @@ def create_token(name: str, scopes: list[str]) -> NewToken:
 
 
 def authenticate(secret: str) -> PlatformToken | None:
-    """The live token with this secret, or None; notes when it was last used."""
-    token = PlatformToken.objects.filter(
-        digest=token_digest(secret), revoked_at__isnull=True
-    ).first()
-    if token is None:
+    """The live token with this secret, or None; notes when it was last used.
+
+    Read afresh on every request, so a revocation takes effect at once.
+    """
+    row = next(_LIVE_TOKEN.rows(token_digest(secret)), None)
+    if row is None:
         return None
+    token = PlatformToken.from_db(DEFAULT_DB_ALIAS, _FIELDS, row)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         PlatformToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+_FIELDS = [field.attname for field in PlatformToken._meta.concrete_fields]
+_LIVE_TOKEN = CompiledQuery(
+    lambda digest: PlatformToken.objects.filter(digest=digest, revoked_at__isnull=True).values_list(
+        *_FIELDS
+    )[:1],
+    "a" * 64,
+)
 
 
 def revoke_token(prefix: str) -> PlatformToken | None:

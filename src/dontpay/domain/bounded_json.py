@@ -24,7 +24,10 @@ class JsonTooDeep(ValueError):
 
 def json_depth(text: str) -> int:
     """How deeply arrays and objects nest in `text` (brackets inside strings do not count)."""
-    brackets = _BRACKETS.sub("", _STRING.sub("", text))
+    # Without escapes, every other piece between quotes is a string: much faster to drop.
+    escaped = "\\" in text
+    outside_strings = _STRING.sub("", text) if escaped else "".join(text.split('"')[::2])
+    brackets = _BRACKETS.sub("", outside_strings)
     if not brackets:
         return 0
     steps = (1 if bracket in "[{" else -1 for bracket in brackets)

@@ -62,6 +62,7 @@ operations = st.lists(
     merge_early=st.booleans(),
     layout=st.integers(0, 2),
     settle=st.booleans(),
+    slot_bytes=st.sampled_from([3, 4]),
 )
 def test_search_finds_exactly_what_brute_force_finds(
     seed: int,
@@ -70,9 +71,11 @@ def test_search_finds_exactly_what_brute_force_finds(
     merge_early: bool,
     layout: int,
     settle: bool,
+    slot_bytes: int,
 ) -> None:
-    """Also while merges run in the background (unless `settle` waits for them), and with each
-    chunk layout that large banks use."""
+    """Also while merges run in the background (unless `settle` waits for them), with each
+    chunk layout that large banks use, and with postings of 3 bytes and of the 4 that banks of
+    more than 2**24 entries use."""
     rng = np.random.default_rng(seed)
     index = PdqIndex()
     bank: dict[int, Codes] = {}
@@ -82,6 +85,7 @@ def test_search_finds_exactly_what_brute_force_finds(
     with (
         mock.patch.object(index_module, "MIN_MERGE_SIZE", merge_size),
         mock.patch.object(index_module, "LAYOUTS", ((0, index_module.LAYOUTS[layout][1]),)),
+        mock.patch.object(index_module, "slot_width", return_value=slot_bytes),
     ):
         for operation, count in steps:
             if operation == "add":

@@ -87,7 +87,7 @@ def search_tables(
     bases: npt.NDArray[np.int64],
     codes: npt.NDArray[np.uint64],
     offsets: npt.NDArray[np.uint32],
-    postings: npt.NDArray[np.uint32],
+    postings: npt.NDArray[np.uint8],
     dead: npt.NDArray[np.uint8],
     out_slots: npt.NDArray[np.int64],
     out_distances: npt.NDArray[np.int64],
@@ -99,7 +99,8 @@ def search_tables(
     least one chunk `c` (pigeonhole), so probing the keys within that radius in each chunk's table
     finds them all; a radius of -1 skips the chunk. Chunk `c` is `widths[c]` bits from bit
     `starts[c]`, and its table starts at `bases[c]` in `offsets`. Codes are stored in chunk 0's
-    order, so chunk 0's table needs no postings. The table entries and postings of every probe
+    order, so chunk 0's table needs no postings; a posting is a slot in `postings.shape[2]`
+    little-endian bytes (3 up to 2**24 entries). The table entries and postings of every probe
     are asked for first, then the candidates are gathered and checked while the codes of the ones
     `PREFETCH_AHEAD` places on are already being fetched: memory latency, not arithmetic, is
     what limits this loop. Writes up to `out_slots.shape[1]` matches per query and the full
@@ -109,6 +110,7 @@ def search_tables(
     code_address = codes.ctypes.data
     offset_address = offsets.ctypes.data
     posting_address = postings.ctypes.data
+    posting_bytes = postings.shape[2]
     size = codes.shape[0]
     candidates = np.empty(4096, dtype=np.int64)
     near = np.empty(64, dtype=np.int64)
@@ -129,7 +131,9 @@ def search_tables(
             total += int(offsets[key + 1]) - start
             chunk = probe_chunks[probe]
             if chunk:
-                _prefetch(posting_address + np.uintp((chunk - 1) * size + start) * np.uintp(4))
+                _prefetch(
+                    posting_address + np.uintp((chunk - 1) * size + start) * np.uintp(posting_bytes)
+                )
         if total > candidates.shape[0]:
             candidates = np.empty(2 * total, dtype=np.int64)
         gathered = 0
@@ -144,7 +148,7 @@ def search_tables(
                     gathered += 1
             else:
                 for position in range(start, end):
-                    candidates[gathered] = postings[chunk - 1, position]
+                    candidates[gathered] = posting_at(postings, chunk - 1, position)
                     gathered += 1
         candidates[gathered : gathered + PREFETCH_AHEAD] = 0
         close = 0
@@ -168,6 +172,15 @@ def search_tables(
                 out_distances[row, found] = _distance(codes[slot], query)
             found += 1
         counts[row] = found
+
+
+@_compiled
+def posting_at(postings: npt.NDArray[np.uint8], table: int, position: int) -> int:
+    """The slot stored at `position` of a posting table, in little-endian bytes."""
+    value = 0
+    for byte in range(postings.shape[2]):
+        value |= int(postings[table, position, byte]) << (8 * byte)
+    return value
 
 
 @_compiled

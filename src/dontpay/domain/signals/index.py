@@ -76,7 +76,7 @@ class _Tables:
     widths: _Index  # bits of each chunk
     bases: _Index  # where each chunk's table starts in `offsets`
     offsets: npt.NDArray[np.uint32]  # each chunk's 2**width + 1 starts, one after another
-    postings: npt.NDArray[np.uint32]  # (chunks - 1, n): slots in order of chunks 1 on
+    postings: npt.NDArray[np.uint8]  # (chunks - 1, n, 3 or 4): slots in order of chunks 1 on
     radius: _Index  # (MAX_THRESHOLD + 1, chunks): the radius of each chunk at each threshold
 
     @property
@@ -299,6 +299,13 @@ class PdqIndex:
 
 def codes_from_hex(hexes: Sequence[str]) -> Codes:
     """PDQ hashes as 64 hex digits each (MSB first) into an (n, 32) uint8 array."""
+    if all(isinstance(text, str) and len(text) == 2 * PDQ_BYTES for text in hexes):
+        try:
+            packed = bytes.fromhex("".join(hexes))
+        except ValueError:
+            packed = b""
+        if len(packed) == PDQ_BYTES * len(hexes):  # else spaces within: find the bad one below
+            return np.frombuffer(packed, dtype=np.uint8).reshape(-1, PDQ_BYTES).copy()
     codes = np.empty((len(hexes), PDQ_BYTES), dtype=np.uint8)
     for row, text in enumerate(hexes):
         try:
@@ -476,7 +483,9 @@ def _build_tables(ids: Ids, codes: _Words) -> _Tables:
     lengths = (1 << widths) + 1
     bases = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     offsets = np.zeros(int(lengths.sum()), dtype=np.uint32)
-    postings = np.empty((len(widths) - 1, size), dtype=np.uint32)
+    slot_bytes = slot_width(size)
+    postings = np.empty((len(widths) - 1, size, slot_bytes), dtype=np.uint8)
+    order = np.empty(size, dtype=np.uint32)
     by_first_chunk = np.empty(size, dtype=np.uint32)
     kernels.sort_by_chunk(
         codes, starts[0], widths[0], offsets[bases[0] : bases[0] + lengths[0]], by_first_chunk
@@ -486,9 +495,9 @@ def _build_tables(ids: Ids, codes: _Words) -> _Tables:
     del by_first_chunk
     for chunk in range(1, len(widths)):
         table = offsets[bases[chunk] : bases[chunk] + lengths[chunk]]
-        kernels.sort_by_chunk(
-            sorted_codes, starts[chunk], widths[chunk], table, postings[chunk - 1]
-        )
+        kernels.sort_by_chunk(sorted_codes, starts[chunk], widths[chunk], table, order)
+        little_endian = order.astype("<u4", copy=False).view(np.uint8).reshape(size, 4)
+        postings[chunk - 1] = little_endian[:, :slot_bytes]
     fits = size == 0 or (sorted_ids.min() >= 0 and sorted_ids.max() <= np.iinfo(np.uint32).max)
     return _Tables(
         codes=sorted_codes,
@@ -501,6 +510,11 @@ def _build_tables(ids: Ids, codes: _Words) -> _Tables:
         postings=postings,
         radius=_chunk_radius(widths.tolist(), size),
     )
+
+
+def slot_width(size: int) -> int:
+    """Bytes a posting needs to name any of `size` slots: 3 below 16,777,216 entries."""
+    return 3 if size <= 1 << 24 else 4
 
 
 def _loaded(snapshot: _Snapshot, ids: Ids, codes: _Words) -> _Snapshot:

@@ -9,6 +9,7 @@ reference hasher does; a turned copy is still found through `pdq_dihedral`. Imag
 Pillow mode are turned into 8-bit RGB first (see `rgb_pixels` for how).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from os import PathLike
@@ -39,6 +40,7 @@ _RGB_FIRST = {"RGB", "RGBA", "RGBX"}
 #: 16- and 32-bit greyscale: scaled to 8 bits by keeping the high byte of a 16-bit value.
 _WIDE_GREY = {"I", "I;16", "I;16L", "I;16B", "I;16N"}
 _HEX_DIGITS = frozenset("0123456789abcdef")
+_CANONICAL_PDQ = re.compile(r"[0-9a-f]{64}")
 
 
 class InvalidSignal(ValueError):
@@ -149,6 +151,8 @@ def rgb_pixels(image: Image.Image) -> RgbPixels:
 def parse_pdq(text: str) -> str:
     """A PDQ hash in canonical form (lowercase hex), or `InvalidSignal` saying what is wrong."""
     value = text.strip().lower()
+    if _CANONICAL_PDQ.fullmatch(value):
+        return value
     if not value:
         raise InvalidSignal("PDQ hash is empty; expected 64 hex digits")
     if len(value) != PDQ_HEX_LENGTH:

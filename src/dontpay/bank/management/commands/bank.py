@@ -12,8 +12,9 @@ dontpay bank import FILE|- [--json]
 import json
 import sys
 from argparse import ArgumentParser
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from dontpay.bank.models import PlatformToken, Submission
 from dontpay.bank.submissions import (
@@ -168,13 +169,13 @@ class Command(ProductCommand):
     def import_file(self, options: dict[str, Any]) -> None:
         name = options["file"]
         try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+            # Read as it is stored, line by line: a file of any size fits in bounded memory.
+            with _text_lines(name) as lines:
+                imported = import_signal_file(lines)
         except OSError as problem:
             raise BadInput(f"file: cannot read {name}: {problem.strerror}") from None
         except UnicodeDecodeError:
             raise BadInput(f"file: {name} is not UTF-8 text") from None
-        try:
-            imported = import_signal_file(text.splitlines())
         except InvalidSignalFile as problem:
             raise BadInput(f"file: {problem}") from None
         result = {
@@ -211,6 +212,11 @@ def _token_dict(token: PlatformToken) -> dict[str, Any]:
         "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
         "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
     }
+
+
+def _text_lines(name: str) -> AbstractContextManager[IO[str]]:
+    """The file as UTF-8 text, or standard input for "-", to read line by line."""
+    return nullcontext(sys.stdin) if name == "-" else open(name, encoding="utf-8")
 
 
 def _hash_file(path: Path) -> tuple[str, str, int]:
