@@ -130,7 +130,7 @@ def questions_for(jurisdiction: str | None) -> list[Question]:
                 (NOT_SURE, _("I'd rather not say")),
             ),
             multiple=True,
-            error=_("Select the apps or sites they used, or \u201cI'd rather not say\u201d"),
+            error=_("Select the apps or sites they used, or “I'd rather not say”"),
         ),
         Question(
             "images",
@@ -143,7 +143,7 @@ def questions_for(jurisdiction: str | None) -> list[Question]:
                 (
                     "none",
                     _(
-                        "No, I don't think any exist \u2013 for example, an email saying they "
+                        "No, I don't think any exist – for example, an email saying they "  # noqa: RUF001
                         "hacked my webcam"
                     ),
                 ),

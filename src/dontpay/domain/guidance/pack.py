@@ -252,8 +252,10 @@ def parse_pack(data: Any, shared: Any, expected_jurisdiction: str, language: str
         key: Contact(
             id=key,
             source=source(value["source"], f"$.contacts.{key}"),
-            **{field: value[field] for field in value if field != "source"},
-            **({**words["contacts"][key], "language": language} if words else {}),
+            **{
+                field: value[field] for field in value if field != "source"
+            }  # numbers and addresses: the same in every language
+            | ({**words["contacts"][key], "language": language} if words else {}),
         )
         for key, value in data["contacts"].items()
     }
