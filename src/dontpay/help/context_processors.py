@@ -29,7 +29,8 @@ TRANSLATED_PAGES = frozenset({"start", "question", "plan", "staying_safe"})
 
 
 def page_language(request: HttpRequest) -> dict[str, Any]:
-    """``untranslated_page``: the person chose a language this page is not yet written in."""
+    """``untranslated_page``: the person chose a language this page is not yet written in;
+    ``language_choices``: each language named in itself, for the chooser."""
     match = getattr(request, "resolver_match", None)
     untranslated = (
         translation.get_language() != settings.LANGUAGE_CODE
@@ -37,7 +38,13 @@ def page_language(request: HttpRequest) -> dict[str, Any]:
         and match.namespace == "help"
         and match.url_name not in TRANSLATED_PAGES
     )
-    return {"untranslated_page": untranslated}
+    return {
+        "untranslated_page": untranslated,
+        "language_choices": [
+            (code, name, translation.get_language_info(code)["bidi"])
+            for code, name in settings.LANGUAGES
+        ],
+    }
 
 
 def record_pages(request: HttpRequest) -> dict[str, Any]:
