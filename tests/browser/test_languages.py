@@ -71,7 +71,10 @@ def check_page(page: Page, language: str, problems: dict[str, object]) -> None:
 
 @pytest.mark.parametrize("language", WALKS)
 def test_the_guided_flow_speaks_the_chosen_language(
-    page: Page, live_server, language: str, tmp_path: Path  # type: ignore[no-untyped-def]
+    page: Page,
+    live_server,
+    language: str,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     problems: dict[str, object] = {}
     axe = Axe()
