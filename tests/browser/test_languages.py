@@ -43,7 +43,8 @@ VISIBLE_TEXT = """() => {
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const element = node.parentElement;
-    if (!element || element.closest('[lang^="en"], script, style, .govuk-visually-hidden')) continue;
+    const skipped = '[lang^="en"], script, style, .govuk-visually-hidden';
+    if (!element || element.closest(skipped)) continue;
     if (!element.getClientRects().length) continue;
     parts.push(node.textContent);
   }
@@ -56,7 +57,7 @@ def english_words(page: Page) -> set[str]:
     for name in NAMES:
         text = text.replace(name, " ")
     without_addresses = re.sub(r"\S*[/@]\S*|\S+\.[a-z]{2,}\S*", " ", text)
-    return {word for word in re.findall(r"[A-Za-z]+", without_addresses.lower())} & ENGLISH_WORDS
+    return set(re.findall(r"[A-Za-z]+", without_addresses.lower())) & ENGLISH_WORDS
 
 
 def check_page(page: Page, language: str, problems: dict[str, object]) -> None:
@@ -99,7 +100,9 @@ def test_the_guided_flow_speaks_the_chosen_language(
             if language == "ur":
                 radio = page.locator("input[value=yes]").bounding_box()
                 label = page.locator("label[for=id_answer]").bounding_box()
-                assert radio and label and radio["x"] > label["x"], "radios sit on the right"
+                assert radio
+                assert label
+                assert radio["x"] > label["x"], "radios sit on the right of their labels"
         page.locator(f"input[value='{value}']").check()
         page.locator("form .govuk-button").click()
     expect(page).to_have_url(re.compile("/plan/$"))

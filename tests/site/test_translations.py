@@ -125,7 +125,8 @@ def test_every_catalogue_says_who_translated_it_and_whether_it_was_reviewed(
     header = catalogue(LOCALE, language).read_text(encoding="utf-8")[:1000]
     translated_by = re.search(r"^# Translated by: (.+)$", header, re.M)
     reviewed = re.search(r"^# Reviewed by a native speaker: (yes|no)\b", header, re.M)
-    assert translated_by and reviewed, language
+    assert translated_by, language
+    assert reviewed, language
     documented = DOCS.read_text(encoding="utf-8")
     row = re.search(rf"^\| .* \| `{language}` \|(.*)$", documented, re.M)
     assert row, f"docs/languages.md has no row for {language}"

@@ -133,9 +133,8 @@ def test_a_platform_route_not_yet_translated_keeps_its_step_in_english() -> None
     translated_pack = load_pack("GB", "cy")
     expected = "cy" if translated_pack.platforms["instagram"].language == "cy" else "en"
     assert platform_step.language == expected
-    assert ("Instagram" in platform_step.title) and (
-        platform_step.language == "en" or "Riportiwch" in platform_step.title
-    )
+    assert "Instagram" in platform_step.title
+    assert platform_step.language == "en" or "Riportiwch" in platform_step.title
 
 
 def test_an_unknown_language_is_refused_naming_the_languages_there_are() -> None:
