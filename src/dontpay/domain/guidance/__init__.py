@@ -2,6 +2,7 @@
 
 from .answers import Answers, InvalidAnswer, parse_answers
 from .pack import (
+    LANGUAGE_NAMES,
     LANGUAGES,
     Contact,
     InvalidPack,
@@ -19,6 +20,7 @@ from .serialise import plan_as_dict
 
 __all__ = [
     "LANGUAGES",
+    "LANGUAGE_NAMES",
     "Answers",
     "Contact",
     "InvalidAnswer",

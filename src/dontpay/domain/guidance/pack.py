@@ -30,6 +30,15 @@ ENGLISH = "en"
 TRANSLATION_LANGUAGES: tuple[str, ...] = ("cy", "es", "fr", "hi", "ur")
 #: Every language guidance can be asked for.
 LANGUAGES: tuple[str, ...] = (ENGLISH, *TRANSLATION_LANGUAGES)
+#: Each language's name in English (for staff and police) and in itself.
+LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
+    "en": ("English", "English"),
+    "cy": ("Welsh", "Cymraeg"),
+    "es": ("Spanish", "Español"),
+    "fr": ("French", "Français"),
+    "hi": ("Hindi", "हिन्दी"),
+    "ur": ("Urdu", "اردو"),
+}
 
 PACKS = files(__package__) / "packs"
 PLATFORMS = files(__package__) / "platforms.yaml"
