@@ -11,6 +11,22 @@ if TYPE_CHECKING:
     from tests.s3 import S3Endpoint
 
 
+DOMAIN_TESTS = Path(__file__).parent / "domain"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, leave out the tests of `domain/`: that package never imports Django, so
+    its tests cannot touch a database and the SQLite run has already run them."""
+    from django.conf import settings
+
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    domain = [item for item in items if item.path.is_relative_to(DOMAIN_TESTS)]
+    if domain:
+        config.hook.pytest_deselected(items=domain)
+        items[:] = [item for item in items if not item.path.is_relative_to(DOMAIN_TESTS)]
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory

@@ -153,7 +153,7 @@ def test_unanswered_questions_say_so_in_the_summary(client: Client) -> None:
 def test_a_stale_session_is_repaired_not_a_500(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     """A session from before a pack was withdrawn, or with a value that no longer parses."""
     session = client.session
-    session["answers"] = {"jurisdiction": "IE", "timing": "now"}
+    session["answers"] = {"jurisdiction": "FR", "timing": "now"}
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     for url in ("/", "/staying-safe/", "/questions/where/", "/nope/"):
@@ -263,3 +263,31 @@ def test_without_an_emergency_the_plan_has_no_call_button(client: Client) -> Non
 def test_text_services_are_sms_links_in_the_us_too(client: Client) -> None:
     answer_all(client, [("where", "US"), ("when", "now"), ("feelings", "yes")])
     assert 'href="sms:988"' in client.get("/plan/").content.decode()
+
+
+def test_where_do_you_live_offers_every_country_by_name(client: Client) -> None:
+    body = client.get("/questions/where/").content.decode()
+    names = ["Australia", "Canada", "India", "Ireland", "United Kingdom", "United States"]
+    positions = [body.index(f"{name}</label>") for name in names]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    ("code", "emergency", "in_words"),
+    [
+        ("CA", "911", "Canada has no single non-emergency police number"),
+        ("IE", "112", "There is no separate non-emergency Garda number"),
+    ],
+)
+def test_a_country_without_a_police_number_still_reads_right(
+    client: Client, code: str, emergency: str, in_words: str
+) -> None:
+    """Where police are reached locally, no empty or made-up number appears on the plan."""
+    answer_all(client, [("where", code), ("when", "now"), ("age", "no"), ("money", "yes")])
+    body = client.get("/plan/").content.decode()
+    assert f'class="govuk-button dp-call-button" href="tel:{emergency}"' in body
+    assert 'href="tel:"' not in body
+    assert ">Call </a>" not in body
+    police = body.split('id="report-to-police"')[1].split('<li class="dp-step')[0]
+    assert in_words in police
+    assert f'href="tel:{emergency}"' in police

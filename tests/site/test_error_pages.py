@@ -2,7 +2,10 @@
 this page and the crisis contacts on every one of them."""
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
+
+from dontpay.domain.guidance import available_jurisdictions, load_pack
 
 from ..accounts.staff import signed_in
 
@@ -39,6 +42,18 @@ def test_victims_get_styled_error_pages_with_exit_and_crisis_support(
     assert 'href="tel:999"' in body
     assert "Traceback" not in body
     assert "a bug" not in body
+
+
+def test_error_pages_give_every_countrys_emergency_number(failing_urls: None) -> None:
+    """An error page cannot know where the person is, so it names every pack's number."""
+    pages = {
+        "victim 404": Client().get("/no-such-page/").content.decode(),
+        "fallback 500": render_to_string("500.html"),
+    }
+    for code in available_jurisdictions():
+        call = load_pack(code).step_text("call-emergency", "happening-now").contacts[0]
+        for name, body in pages.items():
+            assert f'href="tel:{call.phone}">{call.phone}</a>' in body, (name, code)
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,7 @@ def test_plan_text_from_stdin() -> None:
     [
         (
             '{"jurisdiction": "FR"}',
-            "dontpay plan: jurisdiction: 'FR' has no guidance; allowed: GB, US",
+            "dontpay plan: jurisdiction: 'FR' has no guidance; allowed: AU, CA, GB, IE, IN, US",
         ),
         (
             '{"jurisdiction": "GB", "timing": "soon"}',

@@ -68,7 +68,12 @@ def questions_for(jurisdiction: str | None) -> list[Question]:
             "jurisdiction",
             _("Where do you live?"),
             _("So we can show you the right phone numbers and services."),
-            tuple((code, load_pack(code, language).name) for code in available_jurisdictions()),
+            tuple(
+                sorted(
+                    ((code, load_pack(code, language).name) for code in available_jurisdictions()),
+                    key=lambda choice: choice[1],
+                )
+            ),
             error=_("Select where you live"),
         ),
         Question(

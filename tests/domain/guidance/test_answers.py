@@ -30,8 +30,8 @@ def test_all_answers_are_read() -> None:
 @pytest.mark.parametrize(
     ("data", "field", "allowed"),
     [
-        ({}, "jurisdiction", "GB, US"),
-        ({"jurisdiction": "FR"}, "jurisdiction", "GB, US"),
+        ({}, "jurisdiction", "AU, CA, GB, IE, IN, US"),
+        ({"jurisdiction": "FR"}, "jurisdiction", "AU, CA, GB, IE, IN, US"),
         ({"jurisdiction": "GB", "timing": "soon"}, "timing", "now, recent, earlier, null"),
         ({"jurisdiction": "GB", "under_18": "yes"}, "under_18", "true, false, null"),
         ({"jurisdiction": "GB", "images": "maybe"}, "images", "threatened, shared, none, null"),

@@ -18,8 +18,31 @@ def raw(resource: Any) -> Any:
     return yaml.load(resource.read_text(encoding="utf-8"), Loader=_PackLoader)
 
 
-def test_gb_and_us_packs_ship() -> None:
-    assert {"GB", "US"} <= set(JURISDICTIONS)
+#: Services that work in every country: each pack points to them, and all packs must agree.
+INTERNATIONAL_SERVICES = ("stopncii", "take-it-down")
+
+
+def test_every_country_pack_ships() -> None:
+    assert {"AU", "CA", "GB", "IE", "IN", "US"} <= set(JURISDICTIONS)
+
+
+@pytest.mark.parametrize("service", INTERNATIONAL_SERVICES)
+def test_no_two_packs_disagree_on_a_shared_international_service(service: str) -> None:
+    """StopNCII and Take It Down are the same service everywhere: same name, address and source."""
+    versions = {code: load_pack(code).contacts.get(service) for code in JURISDICTIONS}
+    assert None not in versions.values(), versions
+    assert len(set(versions.values())) == 1, versions
+
+
+def test_packs_that_share_an_address_give_it_the_same_numbers() -> None:
+    """One web address is one service: two packs must not give it different phone numbers."""
+    numbers: dict[str, dict[str, tuple[str | None, str | None]]] = {}
+    for code in JURISDICTIONS:
+        for contact in load_pack(code).contacts.values():
+            if contact.url:
+                numbers.setdefault(contact.url, {})[code] = (contact.phone, contact.sms)
+    for url, by_pack in numbers.items():
+        assert len(set(by_pack.values())) == 1, (url, by_pack)
 
 
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)

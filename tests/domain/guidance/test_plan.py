@@ -19,6 +19,9 @@ from dontpay.domain.guidance import (
 from dontpay.domain.guidance.answers import IMAGES, TIMINGS
 
 MAYBE = (True, False, None)
+# Load (and cache) every pack now, so hypothesis's deadline times plans, not a pack's first load.
+for code in available_jurisdictions():
+    load_pack(code)
 
 
 def ids(**answers: Any) -> list[str]:
