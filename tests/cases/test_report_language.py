@@ -23,16 +23,6 @@ from .test_pdfs import _fonts, noto  # noqa: F401 - the fixture
 pytestmark = pytest.mark.django_db
 
 
-def test_a_record_started_in_urdu_is_stored_as_urdu() -> None:
-    client = Client()
-    client.get("/")
-    session = client.session
-    session["language"] = "ur"
-    session.save()
-    client.post("/report/", {"under_18": "no"})
-    assert Report.objects.get().language == "ur"
-
-
 def test_a_record_started_in_english_is_stored_as_english() -> None:
     Client().post("/report/", {"under_18": "no"})
     assert Report.objects.get().language == "en"
