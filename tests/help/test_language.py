@@ -101,3 +101,12 @@ def test_a_record_remembers_the_language_it_was_started_in() -> None:
     _choose(client, "hi", "/")
     client.post("/report/", {"under_18": "no"})
     assert Report.objects.get().language == "hi"
+
+
+def test_a_page_not_yet_translated_says_so_and_marks_its_words_as_english() -> None:
+    client = Client()
+    _choose(client, "cy", "/")
+    page = client.get("/report/").content.decode()
+    assert '<main class="govuk-main-wrapper" id="main-content" lang="en" dir="ltr">' in page
+    assert "Nid yw'r rhan hon o'r gwasanaeth ar gael yn eich iaith eto" in page
+    assert "not yet available" not in client.get("/plan/").content.decode()
