@@ -36,9 +36,7 @@ VICTIM_TEMPLATES = sorted(
 )
 #: Victim templates whose words are not translated yet: shown in English, marked lang="en"
 #: (see `help.context_processors.TRANSLATED_PAGES`). This list only ever shrinks.
-NOT_YET_TRANSLATED = {
-    path for path in VICTIM_TEMPLATES if path.parent.name in {"report", "protect"}
-}
+NOT_YET_TRANSLATED = {path for path in VICTIM_TEMPLATES if path.parent.name == "report"}
 #: Attributes whose words a person sees or hears.
 READ_ATTRIBUTES = re.compile(r'\b(?:alt|aria-label|title|placeholder)="([^"]*)"')
 

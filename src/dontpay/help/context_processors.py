@@ -25,7 +25,20 @@ def crisis_support(request: HttpRequest) -> dict[str, Any]:
 
 #: Victim pages whose own words are translated. Any other victim page, in another language, is
 #: shown in English and says so (its main content is marked ``lang="en"``).
-TRANSLATED_PAGES = frozenset({"start", "question", "plan", "staying_safe"})
+TRANSLATED_PAGES = frozenset(
+    {
+        "start",
+        "question",
+        "plan",
+        "staying_safe",
+        "protect_start",
+        "protect_under_18",
+        "protect_choose",
+        "protect_done",
+        "protect_check",
+        "protect_withdraw",
+    }
+)
 
 
 def page_language(request: HttpRequest) -> dict[str, Any]:
