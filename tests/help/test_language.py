@@ -110,3 +110,12 @@ def test_a_page_not_yet_translated_says_so_and_marks_its_words_as_english() -> N
     assert '<main class="govuk-main-wrapper" id="main-content" lang="en" dir="ltr">' in page
     assert "Nid yw'r rhan hon o'r gwasanaeth ar gael yn eich iaith eto" in page
     assert "not yet available" not in client.get("/plan/").content.decode()
+
+
+def test_a_first_visit_starts_no_session() -> None:
+    """The chooser on every page needs no session: a visit that has done nothing leaves no
+    row in the database and no cookie."""
+    client = Client()
+    client.get("/")
+    client.get("/staying-safe/")
+    assert "session" not in client.cookies

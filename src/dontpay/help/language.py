@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 #: Where the session keeps the chosen language code.
@@ -50,7 +51,8 @@ class VictimLanguageMiddleware:
 
 
 def _language_for(request: HttpRequest) -> str:
-    if request.path.startswith(ENGLISH_ONLY_PREFIXES):
+    # Static files need no language, and must not wait on the session's database row.
+    if request.path.startswith((*ENGLISH_ONLY_PREFIXES, settings.STATIC_URL)):
         return settings.LANGUAGE_CODE
     chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     if supported(chosen):
@@ -59,10 +61,16 @@ def _language_for(request: HttpRequest) -> str:
     return translation.get_language_from_request(request)
 
 
+@csrf_exempt
 @require_POST
 def choose_language(request: HttpRequest) -> HttpResponse:
     """Switch language and go back to the same page: answers, ticks and an open record stay in
-    the session untouched. An unknown language or a foreign ``next`` is ignored, not an error."""
+    the session untouched. An unknown language or a foreign ``next`` is ignored, not an error.
+
+    No CSRF token: the chooser is on every page, and a token would start a session (a row in
+    the database) for every visitor before they have done anything. A forged post could only
+    change the language of a session it cannot reach (the cookie is ``SameSite=Strict``).
+    """
     language = request.POST.get("language")
     if supported(language):
         request.session[SESSION_KEY] = language
