@@ -40,7 +40,7 @@ def test_only_fingerprints_leave_the_device(page: Page) -> None:
     page.get_by_role("button", name="Continue", exact=True).click()
     page.locator("#protect-picker").wait_for()
     page.set_input_files("#files", [str(path) for path in IMAGES])
-    page.get_by_text("2 fingerprints ready").wait_for()
+    page.get_by_text("Fingerprints ready: 2.").wait_for()
     page.screenshot(path="/tmp/shots/protect-ready.png", full_page=True)
     page.get_by_role("button", name="Send fingerprints", exact=True).click()
     case_number = page.get_by_test_id("case-number").inner_text()
@@ -106,7 +106,7 @@ def test_each_file_says_in_words_whether_it_is_sent_and_videos_show_their_frames
         }"""
     )
     page.set_input_files("#files", [str(IMAGES[0]), str(plain), str(video)])
-    page.get_by_text("2 fingerprints ready").wait_for()
+    page.get_by_text("Fingerprints ready: 2.").wait_for()
     page.screenshot(path=str(tmp_path / f"protect-{page.viewport_size}.png"), full_page=True)
 
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -123,7 +123,7 @@ def test_each_file_says_in_words_whether_it_is_sent_and_videos_show_their_frames
     assert cells[1][1] == "\N{EN DASH}"
     assert cells[1][2].startswith("Not sent\n")
     assert "too little detail" in cells[1][2]
-    assert cells[2][1] == "Video: 3 frames"
+    assert cells[2][1] == "Video frames: 3"
     assert "Detail" not in page.locator(".dp-fingerprints thead").inner_text()
     assert page.locator(".dp-hash", has_text="Not sent").count() == 0
     reason = rows.nth(1).locator("td").nth(2)

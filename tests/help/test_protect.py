@@ -71,7 +71,7 @@ def test_sending_fingerprints_shows_the_case_number_and_pin_once() -> None:
     submission = Submission.objects.get(case_number=case_number)
     assert submission.entries.count() == 3
     assert pin not in submission.pin_hash
-    assert "3 fingerprints can now be matched" in response.text
+    assert "Fingerprints sent: 3. Platforms that check with us can now match them." in response.text
     # Refreshing neither shows the PIN again nor sends the fingerprints twice.
     assert client.get(sent["Location"])["Location"] == "/protect/"
     assert Submission.objects.count() == 1
@@ -119,7 +119,7 @@ def test_check_and_withdraw_with_the_case_number_and_pin() -> None:
     assert "Active" in _testid(status.text, "status")
     asked = visitor.post("/protect/withdraw/")
     assert asked.status_code == 200
-    assert f"Withdraw case {case_number}?" in asked.text
+    assert f'Withdraw case <span dir="ltr">{case_number}</span>?' in asked.text
     assert Submission.objects.get(case_number=case_number).withdrawn_at is None
     kept = visitor.get("/protect/withdraw/")
     assert "Active" in _testid(kept.text, "status")

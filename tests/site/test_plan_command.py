@@ -33,7 +33,28 @@ def test_plan_json_from_a_file(tmp_path: Path) -> None:
         "name": "Police emergency",
         "phone": "999",
         "url": None,
+        "language": "en",
     }
+    assert plan["language"] == "en"
+    assert {step["language"] for step in plan["steps"]} == {"en"}
+
+
+def test_plan_in_another_language_labels_the_language_of_each_text() -> None:
+    result = run("--answers", "-", "--json", stdin='{"jurisdiction": "US", "language": "fr"}')
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["language"] == "fr"
+    # Steps the US pack has in French are labelled "fr"; none is left unlabelled.
+    assert {step["language"] for step in plan["steps"]} <= {"fr", "en"}
+    assert all(contact["language"] for step in plan["steps"] for contact in step["contacts"])
+
+
+def test_plan_refuses_a_language_it_does_not_have() -> None:
+    result = run("--answers", "-", stdin='{"jurisdiction": "GB", "language": "xx"}')
+    assert result.returncode == 2
+    assert result.stderr == (
+        "dontpay plan: language: 'xx' is not allowed; allowed: en, cy, es, fr, hi, ur, null\n"
+    )
 
 
 def test_plan_text_from_stdin() -> None:

@@ -10,6 +10,8 @@ import hmac
 from django.conf import settings
 from django.db import models
 
+from dontpay.domain.guidance import LANGUAGE_NAMES
+
 
 class Report(models.Model):
     """One person's record, reachable with its reference and passphrase.
@@ -30,6 +32,9 @@ class Report(models.Model):
     #: The structured record as encrypted JSON.
     record = models.BinaryField()
     jurisdiction = models.CharField(max_length=2, blank=True)
+    #: The language the person used when they started it (a guidance language code, e.g.
+    #: ``ur``): their report pack's PDF is written in it, with English headings alongside.
+    language = models.CharField(max_length=8, default="en")
     under_18 = models.BooleanField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -45,6 +50,11 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def language_names(self) -> tuple[str, str]:
+        """The language the person wrote in, named in English and in itself."""
+        return LANGUAGE_NAMES.get(self.language, (self.language, self.language))
 
     @property
     def screenshots_only(self) -> bool:

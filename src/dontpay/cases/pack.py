@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dontpay.domain.custody import build_pack, event_as_json
+from dontpay.domain.guidance import LANGUAGE_NAMES
 from dontpay.domain.reports import SECTIONS, summarise, timeline
 
 from .custody import chain_of, record_event
@@ -68,6 +69,7 @@ def _build(report: Report, sent_only: bool) -> bytes:
         "created_at": report.created_at.isoformat(),
         "exported_at": timezone.now().isoformat(),
         "jurisdiction": report.jurisdiction or None,
+        "language": report.language,
         "under_18": report.under_18,
         "record": record,
         "evidence": [{k: v for k, v in e.items() if k != "thumbnail"} for e in evidence],
@@ -104,5 +106,6 @@ def _pdf(document: dict[str, Any], evidence: list[dict[str, Any]], record: dict[
             "timeline": timeline(record),
             "sections": sections,
             "evidence": evidence,
+            "language_name": LANGUAGE_NAMES.get(document["language"], ("English",))[0],
         },
     )

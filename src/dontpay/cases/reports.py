@@ -70,6 +70,7 @@ def create_report(
     under_18: bool | None = None,
     actor: str = "person",
     answers: Mapping[str, Any] | None = None,
+    language: str = "en",
 ) -> NewReport:
     """Start an empty, private report with a fresh reference, passphrase and data key.
 
@@ -91,6 +92,7 @@ def create_report(
                     ),
                     record=seal_json(key, reference, {**empty_record(), TRIAGE: triage}),
                     jurisdiction=jurisdiction,
+                    language=language,
                     under_18=under_18,
                 )
                 record_event(report, "created", actor, {"record": record_hash(report)})

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from .questions import NOT_SURE, Question
 
@@ -18,7 +19,7 @@ class _ExclusiveChoices(forms.MultipleChoiceField):
         super().validate(value)
         if NOT_SURE in value and len(value) > 1:
             raise forms.ValidationError(
-                "Select the apps or sites they used, or \u201cI'd rather not say\u201d, not both"
+                _("Select the apps or sites they used, or “I'd rather not say”, not both")
             )
 
 

@@ -45,6 +45,7 @@ from dontpay.intel.profile_photos import (
 from dontpay.intel.scanning import payment_accounts_reported_before
 
 from .actions import action_number
+from .language import guidance_language
 from .record_session import (
     RECORD_COOKIE,
     child_in_this_visit,
@@ -137,6 +138,7 @@ def report_start(request: HttpRequest) -> HttpResponse:
                 jurisdiction=answers.get("jurisdiction", ""),
                 under_18=under_18,
                 answers=answers,
+                language=guidance_language(),
             )
             open_record(request, created.report, created.key)
             keep_passphrase(request, created.report.reference, created.passphrase)

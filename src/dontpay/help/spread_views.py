@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dontpay.bank.feedback import platforms_confirming
@@ -25,6 +26,8 @@ from dontpay.cases.throttle import TooManyAttempts
 from dontpay.domain.bounded_json import load_json
 from dontpay.domain.guidance import load_pack
 
+from .language import guidance_language
+from .protect_words import protect_words
 from .record_session import child_in_this_visit, current_record
 from .session import remember_age, saved_answers
 
@@ -55,7 +58,7 @@ def protect_start(request: HttpRequest) -> HttpResponse:
             if age == "under-18":
                 remember_age(request.session, under_18=True)
             return redirect("help:protect_under_18")
-        error = "Select how old you were in the images and are now, or \u201cI'm not sure\u201d"
+        error = _("Select how old you were in the images and are now, or “I'm not sure”")
     return render(
         request, "help/protect/start.html", {"error": error}, status=400 if error else 200
     )
@@ -66,7 +69,7 @@ def protect_under_18(request: HttpRequest) -> HttpResponse:
     jurisdiction = (
         saved_answers(request.session).get("jurisdiction") or settings.DONTPAY_DEFAULT_JURISDICTION
     )
-    text = load_pack(jurisdiction).step_text("stop-the-spread", "child")
+    text = load_pack(jurisdiction, guidance_language()).step_text("stop-the-spread", "child")
     return render(request, "help/protect/under_18.html", {"step": text})
 
 
@@ -84,8 +87,10 @@ def protect_choose(request: HttpRequest) -> HttpResponse:
             client = client_fingerprint(request.META.get("REMOTE_ADDR", ""))
             if not _may_submit(client):
                 errors = [
-                    "You have sent fingerprints several times in the last hour. For everyone's "
-                    "safety, wait an hour before sending more"
+                    _(
+                        "You have sent fingerprints several times in the last hour. For "
+                        "everyone's safety, wait an hour before sending more"
+                    )
                 ]
             else:
                 try:
@@ -96,7 +101,9 @@ def protect_choose(request: HttpRequest) -> HttpResponse:
                     )
                 except SubmissionRefused as refused:
                     errors = [
-                        f"File {problem.index + 1}: {problem.reason}"
+                        _("File {number}: {reason}").format(
+                            number=problem.index + 1, reason=problem.reason
+                        )
                         for problem in refused.problems
                     ] or [refused.reason]
                 else:
@@ -118,6 +125,7 @@ def protect_choose(request: HttpRequest) -> HttpResponse:
             "signals_json": json.dumps(signals),
             "max_signals": MAX_SIGNALS_PER_SUBMISSION,
             "in_record": opened is not None,
+            "words": protect_words(),
         },
         status=400 if errors else 200,
     )
@@ -152,9 +160,9 @@ def _parse_signals(raw: str) -> tuple[list[dict[str, Any]], list[str]]:
         and type(s.get("quality")) is int
         for s in data
     ):
-        return [], ["The fingerprints could not be read. Choose your files again"]
+        return [], [_("The fingerprints could not be read. Choose your files again")]
     if not data:
-        return [], ["Choose at least one image or video"]
+        return [], [_("Choose at least one image or video")]
     return [{"type": s["type"], "value": s["value"], "quality": s["quality"]} for s in data], []
 
 
@@ -168,22 +176,22 @@ def protect_check(request: HttpRequest) -> HttpResponse:
         case_number = request.POST.get("case_number", "").strip()
         pin = request.POST.get("pin", "").strip()
         if not case_number:
-            errors["case_number"] = "Enter your case number"
+            errors["case_number"] = _("Enter your case number")
         if not pin:
-            errors["pin"] = "Enter your PIN"
+            errors["pin"] = _("Enter your PIN")
         if not errors:
             client = client_fingerprint(request.META.get("REMOTE_ADDR", ""))
             try:
                 submission = check_submission(case_number, pin, client)
             except TooManyAttempts:
-                errors["case_number"] = "Too many attempts. Wait 15 minutes and try again"
+                errors["case_number"] = _("Too many attempts. Wait 15 minutes and try again")
                 status = 429
             else:
                 if submission is not None:
                     request.session.cycle_key()
                     request.session[OPEN_SUBMISSION] = submission.pk
                     return _status_page(request, submission)
-                errors["pin"] = "The case number or PIN is not right. Check both"
+                errors["pin"] = _("The case number or PIN is not right. Check both")
         status = status if status == 429 else 400
     return render(
         request,

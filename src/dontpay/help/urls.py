@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, send_views, spread_views, views
+from . import language, report_views, send_views, spread_views, views
 
 app_name = "help"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("staying-safe/", views.staying_safe, name="staying_safe"),
     path("exit/", views.exit_page, name="exit"),
+    path("language/", language.choose_language, name="language"),
     path("report/", report_views.report_start, name="report_start"),
     path("report/saved/", report_views.report_saved, name="report_saved"),
     path("report/sign-in/", report_views.report_sign_in, name="report_sign_in"),

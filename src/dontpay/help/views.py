@@ -1,14 +1,18 @@
 """The guided flow: start, one question per page, the action plan, staying safe, exit."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dontpay.domain.guidance import build_plan, may_hash_on_device
 
 from .forms import form_for
+from .language import guidance_language
 from .questions import NOT_SURE, Question, questions_for
 from .record_session import child_in_this_visit
 from .session import (
@@ -85,7 +89,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     answers = current_answers(request.session)
     if answers is None:
         return redirect("help:question", slug="where")
-    action_plan = build_plan(answers)
+    action_plan = build_plan(replace(answers, language=guidance_language()))
     if request.method == "POST":
         key = request.POST.get("step", "")
         step = next((s for s in action_plan.steps if s.key == key), None)
@@ -123,7 +127,7 @@ def _answer_rows(questions: list[Question], saved: dict[str, object]) -> list[di
             picked = chosen if isinstance(chosen, list) else [chosen]
             answer = ", ".join(labels.get(str(c), str(c)) for c in picked)
         else:
-            answer = "Not answered"
+            answer = _("Not answered")
         rows.append(
             {
                 "question": q.heading,

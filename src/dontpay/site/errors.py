@@ -11,6 +11,8 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext_lazy as _
 
 from dontpay.accounts.roles import PERMISSIONS, ROLES
 
@@ -18,25 +20,25 @@ logger = logging.getLogger(__name__)
 
 #: The heading and paragraphs of each error page (GOV.UK's "There is a problem with the
 #: service" and "Page not found" patterns).
-PAGES: dict[int, tuple[str, tuple[str, ...]]] = {
+PAGES: dict[int, tuple[StrPromise, tuple[StrPromise, ...]]] = {
     400: (
-        "Sorry, there is a problem with the service",
-        ("What was sent could not be used. Go back to the page you came from and try again.",),
+        _("Sorry, there is a problem with the service"),
+        (_("What was sent could not be used. Go back to the page you came from and try again."),),
     ),
     403: (
-        "You cannot open this page",
-        ("This page is not available to you.",),
+        _("You cannot open this page"),
+        (_("This page is not available to you."),),
     ),
     404: (
-        "Page not found",
+        _("Page not found"),
         (
-            "If you typed the web address, check it is correct.",
-            "If you pasted the web address, check you copied the entire address.",
+            _("If you typed the web address, check it is correct."),
+            _("If you pasted the web address, check you copied the entire address."),
         ),
     ),
     500: (
-        "Sorry, there is a problem with the service",
-        ("Try again later.", "Anything you saved before this happened is still saved."),
+        _("Sorry, there is a problem with the service"),
+        (_("Try again later."), _("Anything you saved before this happened is still saved.")),
     ),
 }
 

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Just inside SessionMiddleware: decides, after everything else, whether it writes.
     "dontpay.site.session_renewal.SessionRenewalMiddleware",
+    # After the session (which holds a chosen language); staff pages stay in English.
+    "dontpay.help.language.VictimLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "dontpay.site.middleware.NoReferrerCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dontpay.help.context_processors.crisis_support",
+                "dontpay.help.context_processors.page_language",
                 "dontpay.help.context_processors.record_pages",
                 "dontpay.accounts.context_processors.staff_home",
                 "dontpay.accounts.context_processors.sign_in_alerts",
@@ -307,6 +310,19 @@ DONTPAY_OCR_IDLE_SECONDS = float(os.environ.get("DONTPAY_OCR_IDLE_SECONDS", "120
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LANGUAGE_CODE = "en-gb"
+#: The languages the victim side speaks, each named in itself (the chooser shows these names).
+#: Staff pages stay in English. docs/languages.md says who translated each and whether a native
+#: speaker has reviewed it. Urdu is right-to-left (Django's LANGUAGES_BIDI names it).
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("cy", "Cymraeg"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("hi", "हिन्दी"),
+    ("ur", "اردو"),
+]
+#: The compiled catalogues (``.mo``) are committed, so running the product needs no gettext.
+LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

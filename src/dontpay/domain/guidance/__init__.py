@@ -2,12 +2,16 @@
 
 from .answers import Answers, InvalidAnswer, parse_answers
 from .pack import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
     Contact,
     InvalidPack,
     Pack,
     Platform,
     Source,
+    Translation,
     UnknownJurisdiction,
+    UnknownLanguage,
     available_jurisdictions,
     load_pack,
 )
@@ -15,6 +19,8 @@ from .plan import Plan, Step, Urgency, build_plan, may_hash_on_device
 from .serialise import plan_as_dict
 
 __all__ = [
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
     "Answers",
     "Contact",
     "InvalidAnswer",
@@ -24,7 +30,9 @@ __all__ = [
     "Platform",
     "Source",
     "Step",
+    "Translation",
     "UnknownJurisdiction",
+    "UnknownLanguage",
     "Urgency",
     "available_jurisdictions",
     "build_plan",

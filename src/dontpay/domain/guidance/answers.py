@@ -4,14 +4,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from .pack import available_jurisdictions, load_pack
+from .pack import ENGLISH, LANGUAGES, available_jurisdictions, load_pack
 
 Timing = Literal["now", "recent", "earlier"]
 Images = Literal["threatened", "shared", "none"]
 TIMINGS: tuple[Timing, ...] = ("now", "recent", "earlier")
 IMAGES: tuple[Images, ...] = ("threatened", "shared", "none")
 YES_NO_FIELDS = ("under_18", "self_harm", "paid", "still_in_contact")
-FIELDS = ("jurisdiction", "timing", *YES_NO_FIELDS, "platforms", "images")
+FIELDS = ("jurisdiction", "timing", *YES_NO_FIELDS, "platforms", "images", "language")
 
 
 class InvalidAnswer(ValueError):
@@ -25,7 +25,8 @@ class InvalidAnswer(ValueError):
 
 @dataclass(frozen=True)
 class Answers:
-    """Answers to the triage questions; ``None`` means "not answered"."""
+    """Answers to the triage questions; ``None`` means "not answered". `language` is the
+    language the plan is to be written in (any language with any jurisdiction)."""
 
     jurisdiction: str
     timing: Timing | None = None
@@ -35,6 +36,7 @@ class Answers:
     still_in_contact: bool | None = None
     platforms: tuple[str, ...] = ()
     images: Images | None = None
+    language: str = ENGLISH
 
 
 def parse_answers(data: object) -> Answers:
@@ -63,6 +65,7 @@ def parse_answers(data: object) -> Answers:
         still_in_contact=_yes_no(data, "still_in_contact"),
         platforms=_platforms(data, platform_ids),
         images=cast(Images | None, _one_of(data, "images", IMAGES)),
+        language=_one_of(data, "language", LANGUAGES) or ENGLISH,
     )
 
 

@@ -3,6 +3,12 @@
 A pack holds words and facts only (steps' text, contacts, platforms' reporting routes, and the
 sources they were checked against). Which steps a person sees, and in what order, is decided by
 the plan engine in `plan.py`.
+
+A pack's `translations` hold its words in other languages, beside the English; numbers,
+addresses and sources are never translated, so every language shares them. A translation must
+cover every wording and contact name: a half-translated pack is refused, not shown half in
+English. A pack with no translation into a language is shown in English, and every text says
+which language it is in (`language`), so a page can mark it.
 """
 
 import json
@@ -17,6 +23,22 @@ from urllib.parse import quote
 
 import yaml
 
+#: The language every pack is written in first.
+ENGLISH = "en"
+#: The languages a pack may be translated into (``$defs.language`` in the schema).
+TRANSLATION_LANGUAGES: tuple[str, ...] = ("cy", "es", "fr", "hi", "ur")
+#: Every language guidance can be asked for.
+LANGUAGES: tuple[str, ...] = (ENGLISH, *TRANSLATION_LANGUAGES)
+#: Each language's name in English (for staff and police) and in itself.
+LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
+    "en": ("English", "English"),
+    "cy": ("Welsh", "Cymraeg"),
+    "es": ("Spanish", "Español"),
+    "fr": ("French", "Français"),
+    "hi": ("Hindi", "हिन्दी"),
+    "ur": ("Urdu", "اردو"),
+}
+
 PACKS = files(__package__) / "packs"
 PLATFORMS = files(__package__) / "platforms.yaml"
 SCHEMA = json.loads((files(__package__) / "pack.schema.json").read_text(encoding="utf-8"))
@@ -29,6 +51,7 @@ PLATFORMS_SCHEMA = {
     "properties": {
         "sources": {"$ref": "#/$defs/sources"},
         "platforms": {"$ref": "#/$defs/platforms"},
+        "translations": {"$ref": "#/$defs/platformTranslations"},
     },
 }
 
@@ -49,6 +72,10 @@ class InvalidPack(Exception):
 
 class UnknownJurisdiction(LookupError):
     """No pack exists for the jurisdiction asked for."""
+
+
+class UnknownLanguage(LookupError):
+    """Guidance cannot be asked for in this language."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +100,15 @@ class Contact:
     email: str | None = None
     url: str | None = None
     hours: str | None = None
+    #: The language of `name` and `hours`.
+    language: str = ENGLISH
+
+    @property
+    def sms_parts(self) -> tuple[str, str] | None:
+        """The first word and number of a text service ("SHOUT", "85258"), so a page can word
+        it in any language; the word is part of the number and is never translated."""
+        match = _SMS_WORDING.match(self.sms or "")
+        return (match["body"] or "", match["number"]) if match else None
 
     @property
     def sms_uri(self) -> str | None:
@@ -102,6 +138,8 @@ class Platform:
     sources: tuple[Source, ...]
     #: The name as it reads in the plan's sentences; "Somewhere else" is an answer, not a name.
     in_a_sentence: str
+    #: The language of `how_to_report`.
+    language: str = ENGLISH
 
 
 @dataclass(frozen=True)
@@ -112,6 +150,18 @@ class StepText:
     body: str
     contacts: tuple[Contact, ...]
     sources: tuple[Source, ...]
+    #: The language of `title` and `body`.
+    language: str = ENGLISH
+
+
+@dataclass(frozen=True)
+class Translation:
+    """Who translated a pack (or platforms.yaml) into a language, and whether a native speaker
+    has reviewed it."""
+
+    language: str
+    translated_by: str
+    reviewed_by_native_speaker: bool
 
 
 @dataclass(frozen=True)
@@ -126,6 +176,10 @@ class Pack:
     crisis_contacts: tuple[Contact, ...]
     platforms: dict[str, Platform]
     steps: dict[str, dict[str, StepText]]
+    #: The language of the pack's own words (`name`, steps, contact names).
+    language: str = ENGLISH
+    #: Every language this pack is written in besides English, with who translated it.
+    translations: tuple[Translation, ...] = ()
 
     def step_text(self, step_id: str, variant: str) -> StepText:
         """The wording of `step_id` for the situation named `variant`."""
@@ -144,12 +198,15 @@ def available_jurisdictions() -> tuple[str, ...]:
 
 
 @cache
-def load_pack(jurisdiction: str) -> Pack:
-    """Read, validate and resolve the pack for an ISO code such as ``GB``."""
+def load_pack(jurisdiction: str, language: str = ENGLISH) -> Pack:
+    """Read, validate and resolve the pack for an ISO code such as ``GB``, in `language` where
+    it has been translated into it and in English where it has not."""
     if jurisdiction not in available_jurisdictions():
         raise UnknownJurisdiction(jurisdiction)
+    if language not in LANGUAGES:
+        raise UnknownLanguage(language)
     pack = _read_yaml(PACKS / f"{jurisdiction.lower()}.yaml")
-    return parse_pack(pack, _read_yaml(PLATFORMS), jurisdiction)
+    return parse_pack(pack, _read_yaml(PLATFORMS), jurisdiction, language)
 
 
 def _read_yaml(resource: Traversable) -> Any:
@@ -173,10 +230,18 @@ def validate(data: Any, schema: dict[str, Any], name: str) -> None:
         )
 
 
-def parse_pack(data: Any, shared: Any, expected_jurisdiction: str) -> Pack:
-    """Build a `Pack` from a pack's data and platforms.yaml's, or raise `InvalidPack`."""
+def parse_pack(data: Any, shared: Any, expected_jurisdiction: str, language: str = ENGLISH) -> Pack:
+    """Build a `Pack` in `language` from a pack's data and platforms.yaml's, or raise
+    `InvalidPack`. Every translation is checked, whichever language is asked for."""
     validate(data, SCHEMA, f"pack {expected_jurisdiction}")
     validate(shared, PLATFORMS_SCHEMA, "platforms.yaml")
+    for code, translation in data.get("translations", {}).items():
+        _check_translation(data, translation, f"$.translations.{code}")
+    for code, translation in shared.get("translations", {}).items():
+        if missing := shared["platforms"].keys() - translation["platforms"].keys():
+            raise InvalidPack(f"platforms.yaml $.translations.{code}: missing {sorted(missing)}")
+    words = data.get("translations", {}).get(language)
+    platform_words = shared.get("translations", {}).get(language)
     if data["jurisdiction"] != expected_jurisdiction:
         raise InvalidPack(
             f"$.jurisdiction: {data['jurisdiction']!r} in the pack for {expected_jurisdiction}"
@@ -202,7 +267,10 @@ def parse_pack(data: Any, shared: Any, expected_jurisdiction: str) -> Pack:
         key: Contact(
             id=key,
             source=source(value["source"], f"$.contacts.{key}"),
-            **{field: value[field] for field in value if field != "source"},
+            **{
+                field: value[field] for field in value if field != "source"
+            }  # numbers and addresses: the same in every language
+            | ({**words["contacts"][key], "language": language} if words else {}),
         )
         for key, value in data["contacts"].items()
     }
@@ -216,24 +284,28 @@ def parse_pack(data: Any, shared: Any, expected_jurisdiction: str) -> Pack:
         key: Platform(
             id=key,
             name=value["name"],
-            how_to_report=_paragraphs(value["how_to_report"]),
+            how_to_report=_paragraphs(
+                (platform_words["platforms"][key] if platform_words else value)["how_to_report"]
+            ),
             report_url=value.get("report_url"),
             sources=tuple(source(ref, f"$.platforms.{key}") for ref in value["sources"]),
             in_a_sentence=value.get("in_a_sentence", value["name"]),
+            language=language if platform_words else ENGLISH,
         )
         for key, value in shared["platforms"].items()
     }
     steps = {
         step_id: {
             name: StepText(
-                title=variant["title"],
-                body=_paragraphs(variant["body"]),
+                title=(words["steps"][step_id][name] if words else variant)["title"],
+                body=_paragraphs((words["steps"][step_id][name] if words else variant)["body"]),
                 contacts=tuple(
                     contact(ref, f"$.steps.{step_id}.{name}") for ref in variant.get("contacts", [])
                 ),
                 sources=tuple(
                     source(ref, f"$.steps.{step_id}.{name}") for ref in variant["sources"]
                 ),
+                language=language if words else ENGLISH,
             )
             for name, variant in step["variants"].items()
         }
@@ -241,14 +313,38 @@ def parse_pack(data: Any, shared: Any, expected_jurisdiction: str) -> Pack:
     }
     return Pack(
         jurisdiction=data["jurisdiction"],
-        name=data["name"],
+        name=(words or data)["name"],
         regions=tuple(data["regions"]),
         sources=sources,
         contacts=contacts,
         crisis_contacts=tuple(contact(ref, "$.crisis_contacts") for ref in data["crisis_contacts"]),
         platforms=platforms,
         steps=steps,
+        language=language if words else ENGLISH,
+        translations=tuple(
+            Translation(code, value["translated_by"], value["reviewed_by_native_speaker"])
+            for code, value in data.get("translations", {}).items()
+        ),
     )
+
+
+def _check_translation(data: Any, translation: Any, where: str) -> None:
+    """Refuse a translation that leaves out, or adds, a step wording, a contact's name or its
+    hours: a person must never meet a plan half in one language."""
+    wordings = {(step, name) for step, value in data["steps"].items() for name in value["variants"]}
+    translated = {(step, name) for step, value in translation["steps"].items() for name in value}
+    if missing := wordings - translated:
+        raise InvalidPack(f"{where}.steps: missing {sorted(missing)}")
+    if extra := translated - wordings:
+        raise InvalidPack(f"{where}.steps: {sorted(extra)} are not in the English pack")
+    for key, contact in data["contacts"].items():
+        words = translation["contacts"].get(key)
+        if words is None:
+            raise InvalidPack(f"{where}.contacts: missing {key!r}")
+        if ("hours" in contact) != ("hours" in words):
+            raise InvalidPack(f"{where}.contacts.{key}: hours must be translated where given")
+    if extra_contacts := translation["contacts"].keys() - data["contacts"].keys():
+        raise InvalidPack(f"{where}.contacts: {sorted(extra_contacts)} are not in the pack")
 
 
 def _paragraphs(text: str) -> str:

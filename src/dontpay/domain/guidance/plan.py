@@ -38,6 +38,11 @@ class Step:
     contacts: tuple[Contact, ...]
     sources: tuple[Source, ...]
     platform: str | None = None
+    #: The language of `title` and `body`: the one asked for, or English where the pack has
+    #: no translation into it.
+    language: str = "en"
+    #: Which of the pack's wordings of the step this is (e.g. ``happening-now``).
+    variant: str = ""
 
     @property
     def key(self) -> str:
@@ -51,6 +56,8 @@ class Plan:
 
     jurisdiction: str
     steps: tuple[Step, ...]
+    #: The language the plan was asked for in.
+    language: str = "en"
 
     def step_ids(self) -> list[str]:
         """The ids in order, repeated for per-platform steps."""
@@ -186,20 +193,29 @@ def may_hash_on_device(answers: Answers) -> bool:
 
 
 def build_plan(answers: Answers) -> Plan:
-    """The ordered action plan for these answers, in the words of their jurisdiction's pack."""
-    pack = load_pack(answers.jurisdiction)
+    """The ordered action plan for these answers, in the words of their jurisdiction's pack, in
+    the answers' language wherever the pack is translated into it."""
+    pack = load_pack(answers.jurisdiction, answers.language)
+    english = load_pack(answers.jurisdiction)
     chosen = [
-        (choice.urgency, order, _render(pack, step_id, choice))
+        (choice.urgency, order, _render(pack, english, step_id, choice))
         for order, (step_id, rule) in enumerate(RULES.items())
         for choice in rule(answers)
     ]
     chosen.sort(key=lambda item: (item[0], item[1]))
-    return Plan(jurisdiction=pack.jurisdiction, steps=tuple(step for _, _, step in chosen))
+    return Plan(
+        jurisdiction=pack.jurisdiction,
+        steps=tuple(step for _, _, step in chosen),
+        language=answers.language,
+    )
 
 
-def _render(pack: Pack, step_id: str, choice: _Choice) -> Step:
+def _render(pack: Pack, english: Pack, step_id: str, choice: _Choice) -> Step:
+    if choice.platform and pack.platforms[choice.platform].language != pack.language:
+        pack = english  # one language per step: never a translated step around English words
     text = pack.step_text(step_id, choice.variant)
     title, body, sources, contacts = text.title, text.body, text.sources, text.contacts
+    language = text.language
     if choice.platform:
         platform = pack.platforms[choice.platform]
         fields = {"platform": platform.in_a_sentence, "how_to_report": platform.how_to_report}
@@ -208,9 +224,10 @@ def _render(pack: Pack, step_id: str, choice: _Choice) -> Step:
         if platform.report_url:
             route = Contact(
                 id=platform.id,
-                name=f"{platform.name}: how to report",
+                name=platform.name,
                 url=platform.report_url,
                 source=platform.sources[0],
+                language=language,
             )
             contacts = (*contacts, route)
     return Step(
@@ -221,4 +238,6 @@ def _render(pack: Pack, step_id: str, choice: _Choice) -> Step:
         contacts=contacts,
         sources=tuple(dict.fromkeys(sources)),
         platform=choice.platform,
+        language=language,
+        variant=choice.variant,
     )

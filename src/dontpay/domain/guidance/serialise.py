@@ -7,8 +7,14 @@ from .plan import Plan
 
 
 def contact_as_dict(contact: Contact) -> dict[str, Any]:
-    """A contact as ``{"name", "phone", "url"}``, plus text, email and hours where it has them."""
-    data: dict[str, Any] = {"name": contact.name, "phone": contact.phone, "url": contact.url}
+    """A contact as ``{"name", "phone", "url", "language"}``, plus text, email and hours where it
+    has them; `language` is the language of its name and hours."""
+    data: dict[str, Any] = {
+        "name": contact.name,
+        "phone": contact.phone,
+        "url": contact.url,
+        "language": contact.language,
+    }
     for field in ("sms", "email", "hours"):
         if value := getattr(contact, field):
             data[field] = value
@@ -16,12 +22,16 @@ def contact_as_dict(contact: Contact) -> dict[str, Any]:
 
 
 def plan_as_dict(plan: Plan) -> dict[str, Any]:
-    """``{"jurisdiction", "steps": [{"id", "title", "body", "urgency", "contacts", ...}]}``."""
+    """``{"jurisdiction", "language", "steps": [{"id", "language", "title", "body", "urgency",
+    "contacts", ...}]}``: each step's `language` is that of its title and body, which is the
+    plan's unless the pack has no translation into it (then ``en``)."""
     return {
         "jurisdiction": plan.jurisdiction,
+        "language": plan.language,
         "steps": [
             {
                 "id": step.id,
+                "language": step.language,
                 "title": step.title,
                 "body": step.body,
                 "urgency": step.urgency.label,

@@ -3,23 +3,24 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from dontpay.domain.guidance import Urgency
 
 register = template.Library()
 
 _WORDS = {
-    Urgency.EMERGENCY: ("Do this first", "red"),
-    Urgency.NOW: ("Do this now", "orange"),
-    Urgency.TODAY: ("Today", "blue"),
-    Urgency.WHEN_READY: ("When you are ready", "grey"),
+    Urgency.EMERGENCY: (_("Do this first"), "red"),
+    Urgency.NOW: (_("Do this now"), "orange"),
+    Urgency.TODAY: (_("Today"), "blue"),
+    Urgency.WHEN_READY: (_("When you are ready"), "grey"),
 }
 
 
 @register.filter
 def urgency_words(urgency: Urgency) -> str:
-    """E.g. "Do this now"."""
-    return _WORDS[urgency][0]
+    """E.g. "Do this now", in the page's language."""
+    return str(_WORDS[urgency][0])
 
 
 @register.filter

@@ -15,6 +15,12 @@ const field = document.getElementById("signals");
 const progress = document.getElementById("protect-progress");
 const send = document.getElementById("protect-send");
 
+// Every word this script shows, in the page's language (rendered by the server as JSON).
+const WORDS = JSON.parse(document.getElementById("protect-words").textContent);
+/** A sentence from WORDS with its {placeholders} filled in. */
+const say = (key, values = {}) =>
+  WORDS[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+
 document.getElementById("protect-needs-js").hidden = true;
 picker.hidden = false;
 
@@ -31,7 +37,7 @@ function cell(label, text, className = "") {
 function row(name, fingerprint, result, sent, isHash = true) {
   const tr = document.createElement("tr");
   tr.className = "govuk-table__row";
-  const print = cell("Fingerprint", fingerprint && !isHash ? fingerprint : "");
+  const print = cell(say("fingerprint"), fingerprint && !isHash ? fingerprint : "");
   if (fingerprint && isHash) {
     const code = document.createElement("code");
     code.className = "dp-hash";
@@ -40,21 +46,19 @@ function row(name, fingerprint, result, sent, isHash = true) {
   } else if (!fingerprint) {
     print.textContent = "–";
   }
-  const outcome = cell("Result", "", "dp-fingerprint-result");
+  const outcome = cell(say("result"), "", "dp-fingerprint-result");
   const tag = document.createElement("strong");
   tag.className = `govuk-tag govuk-tag--${sent ? "green" : "grey"}`;
-  tag.textContent = sent ? "Ready to send" : "Not sent";
+  tag.textContent = sent ? say("ready") : say("not_sent");
   outcome.append(tag);
   if (result) outcome.append(document.createElement("br"), result);
-  tr.append(cell("File", name, "dp-file-name"), print, outcome);
+  tr.append(cell(say("file"), name, "dp-file-name"), print, outcome);
   return tr;
 }
 
 // Why a fingerprint is not sent, in the person's words rather than a quality score.
-const TOO_LITTLE_DETAIL =
-  "There is too little detail in it (for example, it is very dark, blurred or mostly one colour), so copies could not be recognised reliably.";
-const NO_CLEAR_FRAMES =
-  "None of its frames has enough detail (for example, they are very dark or blurred), so copies could not be recognised reliably.";
+const TOO_LITTLE_DETAIL = say("too_little_detail");
+const NO_CLEAR_FRAMES = say("no_clear_frames");
 
 async function fingerprint(file, onFrame) {
   if (file.type.startsWith("video/")) {
@@ -68,7 +72,7 @@ async function fingerprint(file, onFrame) {
     const value = features
       .map((f) => `${f.frame_number},${f.quality},${f.hash},${f.timestamp.toFixed(3)}`)
       .join("\n");
-    const shown = `Video: ${features.length} frame${features.length === 1 ? "" : "s"}`;
+    const shown = say("video_frames", { count: features.length });
     return { type: "vpdq", value, quality, shown, lowDetail: NO_CLEAR_FRAMES };
   }
   const { hash, quality } = await pdqHashFile(file);
@@ -81,11 +85,11 @@ input.addEventListener("change", async () => {
   rows.replaceChildren();
   send.disabled = true;
   for (const [index, file] of files.entries()) {
-    const making = `Making fingerprint ${index + 1} of ${files.length}`;
-    progress.textContent = `${making}…`;
+    const making = { number: index + 1, count: files.length };
+    progress.textContent = say("making", making);
     try {
       const signal = await fingerprint(file, (done, total) => {
-        progress.textContent = `${making}: frame ${done} of ${total} of this video…`;
+        progress.textContent = say("making_frame", { ...making, done, total });
       });
       if (signal.quality < MIN_QUALITY) {
         rows.append(row(file.name, "", signal.lowDetail, false));
@@ -94,19 +98,19 @@ input.addEventListener("change", async () => {
       signals.push({ type: signal.type, value: signal.value, quality: signal.quality });
       rows.append(row(file.name, signal.shown, "", true, signal.type === "pdq"));
     } catch (problem) {
-      rows.append(row(file.name, "", `${problem.message}.`, false));
+      const why = problem.name === "UnplayableVideo" ? say("unplayable") : `${problem.message}.`;
+      rows.append(row(file.name, "", why, false));
     }
   }
   field.value = JSON.stringify(signals);
   if (field.value.length > MAX_SEND_BYTES) {
-    progress.textContent =
-      "These fingerprints are too many to send at once. Choose fewer files, or shorter videos, and send the rest afterwards.";
+    progress.textContent = say("too_many");
     send.disabled = true;
     return;
   }
   progress.textContent = signals.length
-    ? `${signals.length} fingerprint${signals.length === 1 ? "" : "s"} ready. Check them below, then send.`
-    : "No fingerprints could be made from these files.";
+    ? say("ready_count", { count: signals.length })
+    : say("none_made");
   form.hidden = false;
   send.disabled = signals.length === 0;
 });

@@ -1,0 +1,121 @@
+"""Choosing a language on the victim side: the same page comes back in it with the answers kept,
+pages say which language and direction they are in, staff pages stay English, and Exit forgets
+the choice with everything else."""
+
+import pytest
+from django.test import Client
+
+from dontpay.cases.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def _answered(client: Client) -> None:
+    client.post("/questions/where/", {"answer": "GB"})
+    client.post("/questions/when/", {"answer": "recent"})
+
+
+def _choose(client: Client, language: str, next_url: str) -> str:
+    response = client.post("/language/", {"language": language, "next": next_url})
+    assert response.status_code == 302
+    return str(response["Location"])
+
+
+def test_choosing_a_language_returns_to_the_same_page_with_the_answers_kept() -> None:
+    client = Client()
+    _answered(client)
+    assert _choose(client, "cy", "/questions/age/?change=1") == "/questions/age/?change=1"
+    page = client.get("/plan/").content.decode()
+    assert '<html lang="cy" dir="ltr"' in page
+    assert "Eich cynllun" in page  # "Your plan"
+    assert "Digwyddodd yn ddiweddar" in page  # the "recent" answer, kept and in Welsh
+
+
+def test_urdu_pages_are_right_to_left() -> None:
+    client = Client()
+    _choose(client, "ur", "/")
+    page = client.get("/").content.decode()
+    assert '<html lang="ur" dir="rtl"' in page
+    assert "یہ صفحہ چھوڑیں" in page  # "Exit this page"
+
+
+def test_english_is_one_button_away_on_every_victim_page() -> None:
+    client = Client()
+    _choose(client, "hi", "/")
+    for url in ("/", "/questions/where/", "/staying-safe/", "/no-such-page/"):
+        page = client.get(url).content.decode()
+        assert 'name="language" value="en-gb" lang="en-gb" dir="ltr">English</button>' in page
+        assert f'name="next" value="{url}"' in page
+
+
+def test_the_browsers_language_is_used_until_the_person_chooses() -> None:
+    page = Client(headers={"accept-language": "es-MX,es;q=0.9"}).get("/").content.decode()
+    assert '<html lang="es"' in page
+    assert "Salir de esta página" in page
+
+
+def test_a_foreign_next_address_or_an_unknown_language_goes_nowhere_harmful() -> None:
+    client = Client()
+    assert _choose(client, "cy", "https://evil.example/") == "/"
+    assert _choose(client, "cy", "//evil.example/") == "/"
+    assert _choose(client, "cy", "/staff/") == "/"
+    _choose(client, "klingon", "/")
+    assert '<html lang="cy"' in client.get("/").content.decode()  # unchanged
+    assert client.get("/language/").status_code == 405
+
+
+def test_staff_pages_stay_in_english_whatever_the_session_chose() -> None:
+    client = Client(headers={"accept-language": "fr"})
+    _choose(client, "fr", "/")
+    page = client.get("/staff/login/").content.decode()
+    assert '<html lang="en"' in page
+    assert "Quitter" not in page
+
+
+def test_exit_forgets_the_language_with_the_answers() -> None:
+    client = Client()
+    _answered(client)
+    _choose(client, "es", "/")
+    client.get("/exit/")
+    assert '<html lang="en-gb"' in client.get("/").content.decode()
+
+
+def test_a_question_answered_in_another_language_saves_the_same_answer() -> None:
+    client = Client()
+    _choose(client, "ur", "/")
+    _answered(client)
+    client.post("/questions/age/", {"answer": "yes"})
+    assert client.session["answers"] == {"jurisdiction": "GB", "timing": "recent", "under_18": True}
+
+
+def test_an_error_on_a_question_is_given_in_the_chosen_language() -> None:
+    client = Client()
+    _choose(client, "fr", "/")
+    response = client.post("/questions/where/", {})
+    assert response.status_code == 400
+    assert "Sélectionnez où vous habitez" in response.content.decode()
+
+
+def test_a_record_remembers_the_language_it_was_started_in() -> None:
+    client = Client()
+    _choose(client, "hi", "/")
+    client.post("/report/", {"under_18": "no"})
+    assert Report.objects.get().language == "hi"
+
+
+def test_a_page_not_yet_translated_says_so_and_marks_its_words_as_english() -> None:
+    client = Client()
+    _choose(client, "cy", "/")
+    page = client.get("/report/").content.decode()
+    assert '<main class="govuk-main-wrapper" id="main-content" lang="en" dir="ltr">' in page
+    assert "Nid yw'r rhan hon o'r gwasanaeth ar gael yn eich iaith eto" in page
+    assert "not yet available" not in client.get("/plan/").content.decode()
+
+
+def test_a_first_visit_starts_no_session() -> None:
+    """The chooser on every page needs no session: a visit that has done nothing leaves no
+    row in the database and no cookie."""
+    client = Client()
+    client.get("/")
+    client.get("/staying-safe/")
+    assert "session" not in client.cookies
