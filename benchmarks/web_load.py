@@ -198,6 +198,25 @@ class Match(Job):
         return response.status_code == 200 and len(response.json()["results"]) == 100
 
 
+def match_token(env: dict[str, str]) -> str:
+    """A platform token with the match scope, made in the deployment `env` points at."""
+    made = subprocess.run(
+        [
+            *DONTPAY,
+            "shell",
+            "-c",
+            "from dontpay.bank.tokens import create_token; "
+            "print(create_token('Load test', ['match']).secret)",
+        ],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return made.stdout.strip().splitlines()[-1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bank", type=int, default=1_000_000)
@@ -225,21 +244,7 @@ def main() -> None:
     started = time.perf_counter()
     codes = load_bank(database_url, args.bank)
     print(f"bank of {args.bank:,} hashes loaded in {time.perf_counter() - started:.0f} s")
-    made = subprocess.run(
-        [
-            *DONTPAY,
-            "shell",
-            "-c",
-            "from dontpay.bank.tokens import create_token; "
-            "print(create_token('Load test', ['match']).secret)",
-        ],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    token = made.stdout.strip().splitlines()[-1]
+    token = match_token(env)
 
     ports = [free_port(), free_port()]
     webs = [

@@ -47,6 +47,7 @@ from web_load import (
     free_port,
     fresh_database,
     load_bank,
+    match_token,
     near,
     rss_mb,
     run_clients,
@@ -232,21 +233,7 @@ def main() -> None:
     env.pop("DONTPAY_REDIS_URL", None)
     subprocess.run([*DONTPAY, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     codes = load_bank(database_url, args.bank)
-    made = subprocess.run(
-        [
-            *DONTPAY,
-            "shell",
-            "-c",
-            "from dontpay.bank.tokens import create_token; "
-            "print(create_token('Load test', ['match']).secret)",
-        ],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    token = made.stdout.strip().splitlines()[-1]
+    token = match_token(env)
     rng = np.random.default_rng(7)
     bodies = [
         {
