@@ -81,6 +81,41 @@ def test_report_new_then_pack_then_verify(tmp_path: Path) -> None:
     assert run("verify")[0].startswith("ok: 1 reports, 1 files")
 
 
+def test_a_pack_that_cannot_be_written_records_no_export_and_keeps_an_older_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, _, _ = run("report", "new", report_file(tmp_path, {}), "--json")
+    created = json.loads(out)
+    report = Report.objects.get(reference=created["reference"])
+    events = report.custody.count()
+    nowhere = tmp_path / "no" / "such" / "pack.zip"
+    _, _, code = run(
+        "report",
+        "pack",
+        created["reference"],
+        "-o",
+        str(nowhere),
+        "--passphrase-stdin",
+        stdin=created["passphrase"] + "\n",
+    )
+    assert (code, "--output: cannot write" in capsys.readouterr().err) == (2, True)
+    older = tmp_path / "pack.zip"
+    older.write_bytes(b"an older pack")
+    _, _, code = run(
+        "report",
+        "pack",
+        created["reference"],
+        "-o",
+        str(older),
+        "--passphrase-stdin",
+        stdin="not the passphrase\n",
+    )
+    assert (code, "not the passphrase" in capsys.readouterr().err) == (2, True)
+    assert older.read_bytes() == b"an older pack"
+    assert not list(tmp_path.glob(".*partial"))
+    assert report.custody.count() == events  # no export claimed
+
+
 def test_pack_verify_names_the_first_discrepancy(tmp_path: Path) -> None:
     created = json.loads(run("report", "new", report_file(tmp_path, {}), "--json")[0])
     pack = tmp_path / "out.zip"

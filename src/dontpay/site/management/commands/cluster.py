@@ -14,7 +14,7 @@ from dontpay.accounts.audit import audit_by_command
 from dontpay.domain.correlate import EmptyCluster
 from dontpay.intel.clusters import explain_cluster
 from dontpay.intel.referral import graphml_export, referral_pack
-from dontpay.site.commands import BadInput, ProductCommand
+from dontpay.site.commands import BadInput, ProductCommand, output_file
 
 
 class Command(ProductCommand):
@@ -33,13 +33,7 @@ class Command(ProductCommand):
         cluster_id: int = options["cluster"]
         output = Path(options["output"])
         target = f"cluster {cluster_id}"
-        # Opened before the pack is made: making it records an export in each sent report's
-        # custody chain, which must not say a pack was made that could not be written.
-        try:
-            out = output.open("wb")
-        except OSError as problem:
-            raise BadInput(f"--output: cannot write {output}: {problem.strerror}") from None
-        with out:
+        with output_file(output) as out:
             try:
                 if options["action"] == "pack":
                     pack = referral_pack(cluster_id, actor="command")
@@ -51,12 +45,8 @@ class Command(ProductCommand):
                 else:
                     data, sent = graphml_export(explain_cluster(cluster_id)), ()
                     detail = {"format": "graphml"}
-            except BaseException as problem:
-                out.close()
-                output.unlink(missing_ok=True)
-                if isinstance(problem, EmptyCluster):
-                    raise BadInput(f"cluster: no cluster {cluster_id}") from None
-                raise
+            except EmptyCluster:
+                raise BadInput(f"cluster: no cluster {cluster_id}") from None
             out.write(data)
         audit_by_command("cluster.exported", target, **detail)
         for reference in sent:

@@ -22,7 +22,7 @@ from dontpay.domain.bounded_json import load_json
 from dontpay.domain.evidence import EvidenceRejected
 from dontpay.domain.guidance import available_jurisdictions
 from dontpay.domain.reports import SECTIONS, InvalidRecord, normalise_reference, section
-from dontpay.site.commands import BadInput, ProductCommand
+from dontpay.site.commands import BadInput, ProductCommand, output_file
 
 #: Guessing from the command line counts as one client.
 CLI_CLIENT = "cli"
@@ -95,25 +95,26 @@ class Command(ProductCommand):
         report = Report.objects.filter(reference=reference, deleted_at__isnull=True).first()
         if report is None:
             raise BadInput(f"reference: no report {options['reference']!r}")
-        if not options["passphrase_stdin"]:
-            if not report.is_sent:
-                raise BadInput(
-                    "this record is private: give its passphrase on standard input "
-                    "with --passphrase-stdin"
-                )
-            pack = report_pack(report, actor="command", sent_only=True)
-        else:
-            passphrase = (options.get("stdin") or sys.stdin).readline().strip()
-            try:
-                opened = open_report(reference, passphrase, CLI_CLIENT)
-            except TooManyAttempts as wait:
-                message = f"too many wrong passphrases; try again in {wait.minutes} min"
-                raise BadInput(message) from None
-            if opened is None:
-                raise BadInput("passphrase: not the passphrase of this record")
-            with holding_owner_key(report.pk, opened.key):
-                pack = report_pack(report, actor="command")
-        Path(options["output"]).write_bytes(pack)
+        if not options["passphrase_stdin"] and not report.is_sent:
+            raise BadInput(
+                "this record is private: give its passphrase on standard input "
+                "with --passphrase-stdin"
+            )
+        with output_file(Path(options["output"])) as out:
+            if not options["passphrase_stdin"]:
+                pack = report_pack(report, actor="command", sent_only=True)
+            else:
+                passphrase = (options.get("stdin") or sys.stdin).readline().strip()
+                try:
+                    opened = open_report(reference, passphrase, CLI_CLIENT)
+                except TooManyAttempts as wait:
+                    message = f"too many wrong passphrases; try again in {wait.minutes} min"
+                    raise BadInput(message) from None
+                if opened is None:
+                    raise BadInput("passphrase: not the passphrase of this record")
+                with holding_owner_key(report.pk, opened.key):
+                    pack = report_pack(report, actor="command")
+            out.write(pack)
         self.stdout.write(f"wrote {options['output']}")
 
 
