@@ -11,8 +11,6 @@ from phonenumbers import (
     PhoneNumber,
     PhoneNumberFormat,
     PhoneNumberType,
-    carrier,
-    geocoder,
 )
 
 from .countries import country_label
@@ -131,7 +129,12 @@ NUMBER_TYPES: dict[int, str] = {
 def phone_enrichment(value: str) -> dict[str, str]:
     """Type, country, area and original carrier of an E.164 number, from libphonenumber's
     metadata: the carrier is the one the number range was allocated to, which a ported number
-    has left."""
+    has left.
+
+    The area and carrier tables are imported here, when a number is first described: they hold
+    about 150 MB that a worker or a web process serving only victims should not carry."""
+    from phonenumbers import carrier, geocoder
+
     number = phonenumbers.parse(value, None)
     region = phonenumbers.region_code_for_number(number) or ""
     country = country_label(region) if region else ""
