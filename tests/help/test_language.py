@@ -59,6 +59,7 @@ def test_a_foreign_next_address_or_an_unknown_language_goes_nowhere_harmful() ->
     assert _choose(client, "cy", "https://evil.example/") == "/"
     assert _choose(client, "cy", "//evil.example/") == "/"
     assert _choose(client, "cy", "/staff/") == "/"
+    assert _choose(client, "cy", "/%73taff/login/") == "/"
     _choose(client, "klingon", "/")
     assert '<html lang="cy"' in client.get("/").content.decode()  # unchanged
     assert client.get("/language/").status_code == 405

@@ -7,6 +7,7 @@ in English whatever the person chose.
 """
 
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -79,7 +80,7 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next", "")
     safe = (
         next_url.startswith("/")
-        and not next_url.startswith(ENGLISH_ONLY_PREFIXES)
+        and not unquote(next_url).startswith(ENGLISH_ONLY_PREFIXES)  # as the server will read it
         and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
     )
     return HttpResponseRedirect(next_url if safe else reverse("help:start"))
