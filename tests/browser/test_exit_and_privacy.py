@@ -154,3 +154,22 @@ def test_record_pages_pass_axe_and_stay_on_this_site(page: Page, live_server) ->
     assert problems == {}
     foreign = [u for u in page.requested_urls if not u.startswith(live_server.url)]  # type: ignore[attr-defined]
     assert foreign == []
+
+
+def test_following_a_link_from_another_site_keeps_the_persons_place(
+    page: Page,
+    live_server,  # type: ignore[no-untyped-def]
+) -> None:
+    """A link from a helpline's page or a search result arrives from another site. Were the
+    cookie withheld from it (``SameSite=Strict``), the page's form would start a new session
+    whose cookie replaces the person's, wiping their answers and signing them out of their
+    record."""
+    page.goto("/questions/where/")
+    page.locator("input[value=GB]").check()
+    page.locator("form .govuk-button").click()
+    page.goto(f"data:text/html,<a id=away href='{live_server.url}/questions/when/'>help</a>")
+    page.locator("#away").click()
+    page.wait_for_url(f"{live_server.url}/questions/**")
+    assert page.url.endswith("/questions/when/"), page.url  # not sent back to the first one
+    page.goto("/plan/")
+    assert page.url.endswith("/plan/"), page.url

@@ -53,3 +53,19 @@ def test_urgency_tags_do_not_wrap(page: Page) -> None:
     for text, rects, height in heights:
         assert rects == 1, text
         assert height <= one_line + 1, (text, height, one_line)
+
+
+def test_urgency_tags_fit_their_colour_and_the_phone_in_every_language(page: Page) -> None:
+    """A translated tag may be wider than GOV.UK's 160px cap on tags: it must widen its tag
+    rather than spill out of it and push the page sideways (Welsh "Gwnewch hyn gyntaf")."""
+    page.goto("/questions/where/")
+    answer(page, *HAPPENING_NOW_AT_RISK)
+    for language in ("en-gb", "cy", "es", "fr", "hi", "ur"):
+        if page.locator("html").get_attribute("lang") != language:
+            page.locator(f"button[name=language][value={language}]").click()
+        assert page.locator("html").get_attribute("lang") == language
+        spilling = page.locator(".govuk-task-list__status .govuk-tag").evaluate_all(
+            "tags => tags.filter(t => t.scrollWidth > t.clientWidth).map(t => t.textContent)"
+        )
+        assert spilling == [], language
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, language

@@ -59,6 +59,7 @@ def test_a_foreign_next_address_or_an_unknown_language_goes_nowhere_harmful() ->
     assert _choose(client, "cy", "https://evil.example/") == "/"
     assert _choose(client, "cy", "//evil.example/") == "/"
     assert _choose(client, "cy", "/staff/") == "/"
+    assert _choose(client, "cy", "/%73taff/login/") == "/"
     _choose(client, "klingon", "/")
     assert '<html lang="cy"' in client.get("/").content.decode()  # unchanged
     assert client.get("/language/").status_code == 405
@@ -119,3 +120,27 @@ def test_a_first_visit_starts_no_session() -> None:
     client.get("/")
     client.get("/staying-safe/")
     assert "session" not in client.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"origin": "https://evil.example"},
+    ],
+)
+def test_a_post_from_another_site_neither_sets_a_language_nor_replaces_the_session(
+    headers: dict[str, str],
+) -> None:
+    """A page elsewhere that posts to the chooser arrives without the person's cookie: were it
+    to write the session, the fresh session's cookie would replace theirs and wipe their place."""
+    forged = Client(headers=headers)
+    response = forged.post("/language/", {"language": "ur", "next": "/plan/"})
+    assert response.status_code == 302
+    assert "session" not in response.cookies
+    own = Client(headers={"sec-fetch-site": "same-origin"})
+    _answered(own)
+    own.post("/language/", {"language": "ur", "next": "/plan/"})
+    assert '<html lang="ur"' in own.get("/").content.decode()
+    assert own.get("/plan/").status_code == 200  # answers kept: without them, a redirect

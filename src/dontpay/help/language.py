@@ -7,6 +7,7 @@ in English whatever the person chose.
 """
 
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -68,16 +69,31 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     the session untouched. An unknown language or a foreign ``next`` is ignored, not an error.
 
     No CSRF token: the chooser is on every page, and a token would start a session (a row in
-    the database) for every visitor before they have done anything. A forged post could only
-    change the language of a session it cannot reach (the cookie is ``SameSite=Strict``).
+    the database) for every visitor before they have done anything. Instead a post from another
+    site is ignored: it arrives without the ``SameSite=Lax`` cookie, so writing a language
+    would start a fresh session whose cookie replaces the person's, wiping their answers and
+    signing them out of their record.
     """
     language = request.POST.get("language")
-    if supported(language):
+    if supported(language) and _from_this_site(request):
         request.session[SESSION_KEY] = language
     next_url = request.POST.get("next", "")
     safe = (
         next_url.startswith("/")
-        and not next_url.startswith(ENGLISH_ONLY_PREFIXES)
+        and not unquote(next_url).startswith(ENGLISH_ONLY_PREFIXES)  # as the server will read it
         and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
     )
     return HttpResponseRedirect(next_url if safe else reverse("help:start"))
+
+
+def _from_this_site(request: HttpRequest) -> bool:
+    """Whether a post came from one of our own pages, as the browser reports it: by
+    ``Sec-Fetch-Site`` where sent (every current browser, over HTTPS or to localhost), else by
+    ``Origin``. A client that sends neither (not a browser a page can drive) is believed."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":  # our no-referrer policy may send null
+        return True
+    return origin == f"{request.scheme}://{request.get_host()}"

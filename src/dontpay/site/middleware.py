@@ -30,7 +30,7 @@ class NoReferrerCsrfViewMiddleware(CsrfViewMiddleware):
     With that policy browsers send ``Origin: null`` on our own form posts, which Django takes
     for a foreign origin. A ``null`` origin is let through to the token check, which every
     unsafe request must still pass: the token lives in the session, and the session cookie is
-    ``SameSite=Strict``. A real foreign origin is still refused.
+    ``SameSite=Lax`` (never sent with another site's post). A real foreign origin is still refused.
     """
 
     def _origin_verified(self, request: HttpRequest) -> bool:

@@ -145,7 +145,11 @@ TEMPLATES = [
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 2 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Strict"
+# Lax, not Strict: a link from another site (a helpline's page, a search result) must arrive with
+# the person's session, or the page's form starts a new one whose cookie replaces theirs and
+# wipes their answers. Another site's posts still carry no cookie; the record's own key cookie
+# (help/record_session.py) stays Strict.
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "session"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_USE_SESSIONS = True
