@@ -82,7 +82,7 @@ def test_nothing_in_ordinary_words_amounts_dates_and_times() -> None:
 def test_five_kilobyte_message_is_fast() -> None:
     text = (MESSAGE * 20)[:5000]
     find_indicators(text)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU, so a busy machine does not fail it
     for _ in range(10):
         find_indicators(text)
-    assert (time.perf_counter() - start) / 10 < 0.05  # typically under 10 ms
+    assert (time.process_time() - start) / 10 < 0.05  # typically under 10 ms
