@@ -81,6 +81,8 @@ class IbanFamily(IndicatorFamily):
 
     def enrichment_examples(self) -> tuple[EnrichmentExample, ...]:
         return (
+            # "XXX" is not a placeholder: ISO 9362 gives a bank's head office the branch code XXX,
+            # and schwifty's registry holds Commerzbank's BIC in that eleven-character form.
             EnrichmentExample(
                 "DE89370400440532013000",
                 {"country": "Germany (DE)", "bank": "Commerzbank", "bic": "COBADEFFXXX"},
