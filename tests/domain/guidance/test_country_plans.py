@@ -58,8 +58,6 @@ COUNTRIES = [
         police_sources=frozenset({"www.cyberaide.ca"}),
         non_emergency=None,
     ),
-]
-COUNTRIES.append(
     Country(
         "IE",
         emergency="112",
@@ -69,9 +67,7 @@ COUNTRIES.append(
         child_sources=frozenset({"www.garda.ie", "hotline.ie"}),
         police_sources=frozenset({"www.garda.ie"}),
         non_emergency=None,
-    )
-)
-COUNTRIES.append(
+    ),
     Country(
         "IN",
         emergency="112",
@@ -81,8 +77,8 @@ COUNTRIES.append(
         child_sources=frozenset({"www.business-standard.com", "www.hindustantimes.com"}),
         police_sources=frozenset({"www.hindustantimes.com", "cyber.delhipolice.gov.in"}),
         non_emergency=None,
-    )
-)
+    ),
+]
 CODES = [country.code for country in COUNTRIES]
 
 
