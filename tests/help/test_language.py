@@ -2,6 +2,8 @@
 pages say which language and direction they are in, staff pages stay English, and Exit forgets
 the choice with everything else."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -144,3 +146,20 @@ def test_a_post_from_another_site_neither_sets_a_language_nor_replaces_the_sessi
     own.post("/language/", {"language": "ur", "next": "/plan/"})
     assert '<html lang="ur"' in own.get("/").content.decode()
     assert own.get("/plan/").status_code == 200  # answers kept: without them, a redirect
+
+
+def test_a_countrys_translated_pack_gives_its_plan_in_that_language_with_its_own_numbers() -> None:
+    """Ireland in Welsh: the steps are the pack's Welsh words, the call buttons the same
+    numbers as in English, and none of the English advice is left on the page."""
+    client = Client()
+    _choose(client, "cy", "/")
+    for slug, value in [("where", "IE"), ("when", "now"), ("age", "no"), ("money", "yes")]:
+        assert client.post(f"/questions/{slug}/", {"answer": value}).status_code == 302
+    page = client.get("/plan/").content.decode()
+    assert "Os ydych chi mewn perygl, ffoniwch 112 neu 999" in page
+    assert "Does dim rhif Garda ar wahân" in page  # "There is no separate ... Garda number"
+    assert {'href="tel:112"', 'href="tel:999"', 'href="tel:116123"'} <= set(
+        re.findall(r'href="tel:\d+"', page)
+    )
+    assert "If you are in danger" not in page
+    assert "There is no separate non-emergency Garda number" not in page

@@ -51,6 +51,12 @@ def test_every_step_has_the_same_contacts_and_sources_in_every_language(
     assert [c.id for c in translated.crisis_contacts] == [c.id for c in english.crisis_contacts]
 
 
+def _phone_numbers(text: str) -> list[str]:
+    """The numbers of three or more digits in `text` (not ages such as "under 18"), in order."""
+    found = re.findall(r"(?<![\w-])\d[\d -]*\d(?![\w-])", text)
+    return [n.replace(" ", "") for n in found if sum(ch.isdigit() for ch in n) >= 3]
+
+
 @pytest.mark.parametrize(("jurisdiction", "language"), TRANSLATED)
 def test_translated_words_keep_their_placeholders_and_cite_only_sourced_numbers(
     jurisdiction: str, language: str
@@ -65,9 +71,24 @@ def test_translated_words_keep_their_placeholders_and_cite_only_sourced_numbers(
                 assert re.findall(r"\{\w+\}", getattr(other, field)) == re.findall(
                     r"\{\w+\}", getattr(text, field)
                 ), (step_id, name, field)
-            for number in re.findall(r"(?<![\w-])\d[\d -]*\d(?![\w-])", other.body):
-                if sum(ch.isdigit() for ch in number) >= 3:
-                    assert number.replace(" ", "") in known, (step_id, name, number)
+            for number in _phone_numbers(other.body):
+                assert number in known, (step_id, name, number)
+
+
+@pytest.mark.parametrize(("jurisdiction", "language"), TRANSLATED)
+def test_every_translated_wording_gives_the_same_numbers_as_the_english(
+    jurisdiction: str, language: str
+) -> None:
+    """A translation may not drop, add or repeat a number a person is told to call: a sourced
+    number left out is as harmful as a wrong one."""
+    english, translated = load_pack(jurisdiction), load_pack(jurisdiction, language)
+    for step_id, variants in english.steps.items():
+        for name, text in variants.items():
+            other = translated.steps[step_id][name]
+            for field in ("title", "body"):
+                assert sorted(_phone_numbers(getattr(other, field))) == sorted(
+                    _phone_numbers(getattr(text, field))
+                ), (step_id, name, field)
 
 
 @pytest.mark.parametrize(("jurisdiction", "language"), TRANSLATED)
