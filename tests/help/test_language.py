@@ -67,6 +67,17 @@ def test_a_foreign_next_address_or_an_unknown_language_goes_nowhere_harmful() ->
     assert client.get("/language/").status_code == 405
 
 
+def test_the_apps_question_gives_somewhere_else_in_the_chosen_language() -> None:
+    """The apps are listed from platforms.yaml: names stay names, but "Somewhere else" is words."""
+    client = Client()
+    _choose(client, "es", "/")
+    _answered(client)
+    page = client.get("/questions/apps/").content.decode()
+    assert "En otra parte" in page
+    assert "Instagram" in page
+    assert "Somewhere else" not in page
+
+
 def test_staff_pages_stay_in_english_whatever_the_session_chose() -> None:
     client = Client(headers={"accept-language": "fr"})
     _choose(client, "fr", "/")

@@ -9,6 +9,7 @@ import pytest
 
 from dontpay.domain.guidance import (
     LANGUAGES,
+    Answers,
     InvalidAnswer,
     InvalidPack,
     available_jurisdictions,
@@ -17,7 +18,8 @@ from dontpay.domain.guidance import (
     parse_answers,
     plan_as_dict,
 )
-from dontpay.domain.guidance.pack import PACKS, PLATFORMS, parse_pack
+from dontpay.domain.guidance.pack import PACKS, PLATFORMS, TRANSLATION_LANGUAGES, parse_pack
+from dontpay.domain.guidance.plan import build_plan_from_packs
 
 from .test_packs import raw
 
@@ -92,6 +94,29 @@ def test_every_translated_wording_gives_the_same_numbers_as_the_english(
 
 
 @pytest.mark.parametrize(("jurisdiction", "language"), TRANSLATED)
+def test_translated_words_give_every_number_of_the_english_and_no_other(
+    jurisdiction: str, language: str
+) -> None:
+    """Not only sourced numbers: the same ones, as often, so a translation cannot swap 1930 for
+    112 or drop a number the English gives."""
+    english, translated = load_pack(jurisdiction), load_pack(jurisdiction, language)
+
+    def numbers(text: str) -> list[str]:
+        found = re.findall(r"(?<![\w-])\d[\d -]*\d(?![\w-])", text)
+        return sorted(n.replace(" ", "") for n in found if sum(ch.isdigit() for ch in n) >= 3)
+
+    for step_id, variants in english.steps.items():
+        for name, text in variants.items():
+            other = translated.steps[step_id][name]
+            for field in ("title", "body"):
+                assert numbers(getattr(other, field)) == numbers(getattr(text, field)), (
+                    step_id,
+                    name,
+                    field,
+                )
+
+
+@pytest.mark.parametrize(("jurisdiction", "language"), TRANSLATED)
 def test_every_translation_says_who_made_it_and_whether_a_native_speaker_reviewed_it(
     jurisdiction: str, language: str
 ) -> None:
@@ -147,15 +172,109 @@ def test_the_plan_is_written_in_the_language_asked_for_with_each_text_labelled()
     }
 
 
+def _platforms_with_translation(language: str, change: Any) -> Any:
+    shared = copy.deepcopy(raw(PLATFORMS))
+    change(shared["translations"][language])
+    return shared
+
+
 def test_a_platform_route_not_yet_translated_keeps_its_step_in_english() -> None:
-    answers = {"jurisdiction": "GB", "language": "cy", "platforms": ["instagram"]}
+    shared = copy.deepcopy(raw(PLATFORMS))
+    shared["translations"].pop("cy")
+    data = raw(PACKS / "gb.yaml")
+    welsh, english = parse_pack(data, shared, "GB", "cy"), parse_pack(data, shared, "GB")
+    answers = Answers(jurisdiction="GB", language="cy", platforms=("instagram", "other"))
+    plan = build_plan_from_packs(answers, welsh, english)
+    platform_steps = [step for step in plan.steps if step.platform]
+    assert [step.language for step in platform_steps] == ["en", "en"]
+    assert [step.title for step in platform_steps] == [
+        "Report their account to Instagram",
+        "Report their account to the app or site",
+    ]
+    assert platform_steps[0].body.endswith(english.platforms["instagram"].how_to_report)
+    assert {step.language for step in plan.steps if not step.platform} == {"cy"}
+
+
+def test_a_pack_not_yet_translated_keeps_its_platform_steps_in_english_with_their_routes() -> None:
+    data = copy.deepcopy(raw(PACKS / "in.yaml"))
+    data["translations"].pop("es")
+    spanish, english = (parse_pack(data, raw(PLATFORMS), "IN", code) for code in ("es", "en"))
+    assert (spanish.language, spanish.platforms["whatsapp"].language) == ("en", "es")
+    answers = Answers(jurisdiction="IN", language="es", platforms=("whatsapp", "other"))
+    plan = build_plan_from_packs(answers, spanish, english)
+    for step in plan.steps:
+        assert step.language == "en"
+        if step.platform:
+            assert step.body.endswith(english.platforms[step.platform].how_to_report)
+    assert "Report their account to the app or site" in [step.title for step in plan.steps]
+
+
+@pytest.mark.parametrize(("jurisdiction", "language"), TRANSLATED)
+def test_every_platform_step_is_wholly_in_the_language_of_the_plan(
+    jurisdiction: str, language: str
+) -> None:
+    english = load_pack(jurisdiction).platforms
+    answers = {"jurisdiction": jurisdiction, "language": language, "platforms": list(english)}
     plan = build_plan(parse_answers(answers))
-    platform_step = next(step for step in plan.steps if step.platform == "instagram")
-    translated_pack = load_pack("GB", "cy")
-    expected = "cy" if translated_pack.platforms["instagram"].language == "cy" else "en"
-    assert platform_step.language == expected
-    assert "Instagram" in platform_step.title
-    assert platform_step.language == "en" or "Riportiwch" in platform_step.title
+    platform_steps = [step for step in plan.steps if step.platform]
+    assert [step.platform for step in platform_steps] == list(english)
+    for step in platform_steps:
+        route = english[step.platform]
+        assert step.language == language
+        assert all(contact.language == language for contact in step.contacts)
+        words = [route.how_to_report]
+        if route.in_a_sentence != route.name:  # an answer in words, not a proper name
+            words += [route.in_a_sentence, route.name]
+        for english_words in words:
+            assert english_words not in step.title + step.body, (step.platform, english_words)
+
+
+@pytest.mark.parametrize("language", TRANSLATION_LANGUAGES)
+def test_a_translated_platform_route_keeps_the_numbers_addresses_and_sources(
+    language: str,
+) -> None:
+    english, translated = load_pack("GB").platforms, load_pack("GB", language).platforms
+    for key, route in english.items():
+        other = translated[key]
+        assert other.language == language
+        assert sorted(re.findall(r"\d+", other.how_to_report)) == sorted(
+            re.findall(r"\d+", route.how_to_report)
+        ), key
+        for address in re.findall(r"[a-z0-9-]+\.[a-z]{2,}/[\w/-]+", route.how_to_report):
+            assert address in other.how_to_report, (key, address)
+        assert (other.report_url, other.sources) == (route.report_url, route.sources)
+
+
+def test_a_platform_translation_missing_a_platform_is_refused() -> None:
+    shared = _platforms_with_translation("es", lambda es: es["platforms"].pop("kik"))
+    with pytest.raises(InvalidPack, match=r"translations\.es: missing \['kik'\]"):
+        parse_pack(raw(PACKS / "gb.yaml"), shared, "GB")
+
+
+def test_a_platform_translation_leaving_somewhere_else_in_english_is_refused() -> None:
+    """ "Somewhere else" is an answer, read as "the app or site" inside the step: left out of a
+    translation, a translated step would say "the app or site" in English."""
+    shared = _platforms_with_translation(
+        "fr", lambda fr: fr["platforms"]["other"].pop("in_a_sentence")
+    )
+    with pytest.raises(InvalidPack, match=r"translations\.fr\.platforms\.other: name and in_a_"):
+        parse_pack(raw(PACKS / "gb.yaml"), shared, "GB")
+
+
+def test_a_platform_translation_cannot_turn_a_name_into_words() -> None:
+    shared = _platforms_with_translation(
+        "fr", lambda fr: fr["platforms"]["instagram"].update(in_a_sentence="l'appli")
+    )
+    with pytest.raises(InvalidPack, match="in_a_sentence is not in the English"):
+        parse_pack(raw(PACKS / "gb.yaml"), shared, "GB")
+
+
+def test_a_platform_translation_cannot_change_a_report_address() -> None:
+    shared = _platforms_with_translation(
+        "es", lambda es: es["platforms"]["kik"].update(report_url="https://example.com/")
+    )
+    with pytest.raises(InvalidPack, match="Additional properties"):
+        parse_pack(raw(PACKS / "gb.yaml"), shared, "GB")
 
 
 def test_an_unknown_language_is_refused_naming_the_languages_there_are() -> None:

@@ -138,7 +138,7 @@ class Platform:
     sources: tuple[Source, ...]
     #: The name as it reads in the plan's sentences; "Somewhere else" is an answer, not a name.
     in_a_sentence: str
-    #: The language of `how_to_report`.
+    #: The language of `how_to_report`, and of `name` and `in_a_sentence` where they are words.
     language: str = ENGLISH
 
 
@@ -238,8 +238,7 @@ def parse_pack(data: Any, shared: Any, expected_jurisdiction: str, language: str
     for code, translation in data.get("translations", {}).items():
         _check_translation(data, translation, f"$.translations.{code}")
     for code, translation in shared.get("translations", {}).items():
-        if missing := shared["platforms"].keys() - translation["platforms"].keys():
-            raise InvalidPack(f"platforms.yaml $.translations.{code}: missing {sorted(missing)}")
+        _check_platform_translation(shared, translation, f"platforms.yaml $.translations.{code}")
     words = data.get("translations", {}).get(language)
     platform_words = shared.get("translations", {}).get(language)
     if data["jurisdiction"] != expected_jurisdiction:
@@ -280,20 +279,19 @@ def parse_pack(data: Any, shared: Any, expected_jurisdiction: str, language: str
             raise InvalidPack(f"{where}: unknown contact {ref!r}")
         return contacts[ref]
 
-    platforms = {
-        key: Platform(
+    platforms: dict[str, Platform] = {}
+    for key, value in shared["platforms"].items():
+        route = platform_words["platforms"][key] if platform_words else value
+        name = route.get("name", value["name"])
+        platforms[key] = Platform(
             id=key,
-            name=value["name"],
-            how_to_report=_paragraphs(
-                (platform_words["platforms"][key] if platform_words else value)["how_to_report"]
-            ),
+            name=name,
+            how_to_report=_paragraphs(route["how_to_report"]),
             report_url=value.get("report_url"),
             sources=tuple(source(ref, f"$.platforms.{key}") for ref in value["sources"]),
-            in_a_sentence=value.get("in_a_sentence", value["name"]),
+            in_a_sentence=route.get("in_a_sentence", name),
             language=language if platform_words else ENGLISH,
         )
-        for key, value in shared["platforms"].items()
-    }
     steps = {
         step_id: {
             name: StepText(
@@ -345,6 +343,26 @@ def _check_translation(data: Any, translation: Any, where: str) -> None:
             raise InvalidPack(f"{where}.contacts.{key}: hours must be translated where given")
     if extra_contacts := translation["contacts"].keys() - data["contacts"].keys():
         raise InvalidPack(f"{where}.contacts: {sorted(extra_contacts)} are not in the pack")
+
+
+def _check_platform_translation(shared: Any, translation: Any, where: str) -> None:
+    """Refuse a translation of platforms.yaml that leaves out, or adds, a platform, or leaves
+    in English the words that stand for a platform that is an answer ("Somewhere else", read
+    as "the app or site"): they are set inside a translated step."""
+    if missing := shared["platforms"].keys() - translation["platforms"].keys():
+        raise InvalidPack(f"{where}: missing {sorted(missing)}")
+    if extra := translation["platforms"].keys() - shared["platforms"].keys():
+        raise InvalidPack(f"{where}: {sorted(extra)} are not in platforms.yaml")
+    for key, platform in shared["platforms"].items():
+        if "in_a_sentence" in platform and not {"name", "in_a_sentence"} <= set(
+            translation["platforms"][key]
+        ):
+            raise InvalidPack(
+                f"{where}.platforms.{key}: name and in_a_sentence must be translated, since "
+                "they are words and not a name"
+            )
+        if "in_a_sentence" in translation["platforms"][key] and "in_a_sentence" not in platform:
+            raise InvalidPack(f"{where}.platforms.{key}: in_a_sentence is not in the English")
 
 
 def _paragraphs(text: str) -> str:

@@ -195,8 +195,16 @@ def may_hash_on_device(answers: Answers) -> bool:
 def build_plan(answers: Answers) -> Plan:
     """The ordered action plan for these answers, in the words of their jurisdiction's pack, in
     the answers' language wherever the pack is translated into it."""
-    pack = load_pack(answers.jurisdiction, answers.language)
-    english = load_pack(answers.jurisdiction)
+    return build_plan_from_packs(
+        answers, load_pack(answers.jurisdiction, answers.language), load_pack(answers.jurisdiction)
+    )
+
+
+def build_plan_from_packs(answers: Answers, pack: Pack, english: Pack) -> Plan:
+    """The plan for these answers from packs already parsed: `pack` in the answers' language
+    (or English where it is not translated) and `english`, for a step whose platform route is
+    not in `pack`'s language. Apart from `build_plan` so that packs parsed from other data than
+    the shipped files (a translation taken out, say) give a plan by the same rules."""
     chosen = [
         (choice.urgency, order, _render(pack, english, step_id, choice))
         for order, (step_id, rule) in enumerate(RULES.items())
