@@ -6,12 +6,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from tests.s3 import S3Endpoint
 
 
 DOMAIN_TESTS = Path(__file__).parent / "domain"
+
+# Property tests judge what the code does, not how fast a shared machine ran it: a loaded CI
+# host must not fail a test by timing out its example generation or one slow example.
+settings.register_profile("dontpay", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("dontpay")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
