@@ -3,6 +3,7 @@ names and addresses, no sideways scrolling, no serious accessibility problem, Ex
 Urdu laid out right to left, and English one tap away without losing the person's place."""
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,45 @@ def test_the_guided_flow_speaks_the_chosen_language(
     expect(page).to_have_url(re.compile("/questions/where/$"))  # answers forgotten
     assert page.locator("html").get_attribute("lang") == "en-gb"  # and the language too
     assert problems == {}
+
+
+#: Each phone number written in groups in the steps' words, with where each group is drawn.
+NUMBER_GROUPS = """() => {
+  const numbers = [];
+  for (const paragraph of document.querySelectorAll('p.govuk-body')) {
+    const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (const match of node.textContent.matchAll(/\\d+(?: \\d+)+/g)) {
+        const groups = [];
+        let start = match.index;
+        for (const group of match[0].split(' ')) {
+          const range = document.createRange();
+          range.setStart(node, start);
+          range.setEnd(node, start + group.length);
+          const box = range.getBoundingClientRect();
+          groups.push([box.left, box.top]);
+          start += group.length + 1;
+        }
+        numbers.push([match[0], groups]);
+      }
+    }
+  }
+  return numbers;
+}"""
+
+
+def test_a_phone_number_in_an_urdu_plan_is_drawn_in_the_order_it_is_dialled(page: Page) -> None:
+    """Right to left, "131 444" would be drawn as "444 131" and dialled wrongly from the screen."""
+    page.goto("/")
+    page.locator("button[name=language][value=ur]").click()
+    page.locator(".govuk-button--start").click()
+    page.locator("input[value=AU]").check()
+    page.locator("form .govuk-button").click()
+    page.goto("/plan/")
+    numbers = page.evaluate(NUMBER_GROUPS)
+    assert {"131 444", "13 11 14", "1800 55 1800"} <= {number for number, _ in numbers}
+    for number, groups in numbers:
+        for (left, top), (next_left, next_top) in pairwise(groups):
+            if top == next_top:  # a number wrapped onto two lines is compared line by line
+                assert left < next_left, number

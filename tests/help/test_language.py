@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from dontpay.cases.models import Report
+from dontpay.help.templatetags.plan_tags import paragraphs
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,28 @@ def test_urdu_pages_are_right_to_left() -> None:
     page = client.get("/").content.decode()
     assert '<html lang="ur" dir="rtl"' in page
     assert "یہ صفحہ چھوڑیں" in page  # "Exit this page"
+
+
+@pytest.mark.parametrize("number", ["13 11 14", "131 444", "1800 55 1800"])
+def test_a_phone_number_in_groups_reads_left_to_right_in_an_urdu_plan(number: str) -> None:
+    """Laid out right to left, "13 11 14" would read "14 11 13": every use, in the steps' words
+    as in their contacts, is kept left to right."""
+    client = Client()
+    _choose(client, "ur", "/")
+    client.post("/questions/where/", {"answer": "AU"})
+    page = client.get("/plan/").content.decode()
+    # Sources' titles are English, each laid out left to right as a whole.
+    page = re.sub(r'<span lang="en" dir="ltr">[^<]*</span>', "", page)
+    assert page.count(number) >= 2
+    assert page.count(number) == page.count(f'<span dir="ltr">{number}</span>')
+
+
+def test_a_steps_words_are_escaped_and_only_grouped_numbers_are_wrapped() -> None:
+    html = paragraphs("Call <b>1-800-CALL-FBI</b>\n\nor 13 11 14, aged 18 to 25, with 2-step")
+    assert html == (
+        '<p class="govuk-body">Call &lt;b&gt;<span dir="ltr">1-800-CALL-FBI</span>&lt;/b&gt;</p>'
+        '<p class="govuk-body">or <span dir="ltr">13 11 14</span>, aged 18 to 25, with 2-step</p>'
+    )
 
 
 def test_english_is_one_button_away_on_every_victim_page() -> None:

@@ -1,7 +1,9 @@
-"""How a step's urgency is shown to the person: words and a tag colour."""
+"""How a step is shown to the person: its urgency as words and a tag colour, and its body."""
+
+import re
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -29,12 +31,20 @@ def urgency_colour(urgency: Urgency) -> str:
     return _WORDS[urgency][1]
 
 
+#: A phone number written in groups ("13 11 14", "1-800-CALL-FBI"). In a right-to-left
+#: paragraph the groups would be laid out in reverse ("14 11 13"), so each is kept left to right.
+_GROUPED_NUMBER = re.compile(r"\d+(?:[ -]\d+)+(?:-[A-Z]+)*")
+
+
 @register.filter
 def paragraphs(text: str) -> str:
-    """A step body (paragraphs split by blank lines) as GOV.UK body paragraphs, escaped."""
-    return mark_safe(  # noqa: S308 - every paragraph is escaped first
+    """A step body (paragraphs split by blank lines) as GOV.UK body paragraphs, escaped, with
+    each grouped phone number kept left to right."""
+    return mark_safe(  # noqa: S308 - each paragraph is escaped before its numbers are wrapped
         "".join(
-            format_html('<p class="govuk-body">{}</p>', paragraph)
+            '<p class="govuk-body">'
+            + _GROUPED_NUMBER.sub(r'<span dir="ltr">\g<0></span>', conditional_escape(paragraph))
+            + "</p>"
             for paragraph in text.split("\n\n")
         )
     )
