@@ -104,13 +104,38 @@ def test_a_record_remembers_the_language_it_was_started_in() -> None:
     assert Report.objects.get().language == "hi"
 
 
-def test_a_page_not_yet_translated_says_so_and_marks_its_words_as_english() -> None:
+def test_the_record_pages_speak_the_chosen_language_errors_included() -> None:
     client = Client()
     _choose(client, "cy", "/")
     page = client.get("/report/").content.decode()
-    assert '<main class="govuk-main-wrapper" id="main-content" lang="en" dir="ltr">' in page
-    assert "Nid yw'r rhan hon o'r gwasanaeth ar gael yn eich iaith eto" in page
-    assert "not yet available" not in client.get("/plan/").content.decode()
+    assert '<main class="govuk-main-wrapper" id="main-content">' in page  # no lang="en" part
+    assert "Cadwch gofnod diogel o'r hyn a ddigwyddodd" in page
+    refused = client.post("/report/", {}).content.decode()
+    assert "Mae problem" in refused  # "There is a problem"
+    assert "Dewiswch a ydych chi o dan 18" in refused
+    client.post("/report/", {"under_18": "no"})
+    section = client.post("/report/record/who/", {"profile_url": "not a link", "action": "add"})
+    assert section.status_code == 400
+    page = section.content.decode()
+    assert "Pwy gysylltodd â chi" in page  # the section's title, from the domain
+    assert "Rhowch gyfeiriad gwe, fel https://example.com/name" in page  # the domain's error
+    assert 'value="not a link"' in page  # what was typed, as typed
+
+
+def test_what_a_person_typed_is_never_translated() -> None:
+    """Only marked words are translated: an answer that happens to read like one of ours
+    ("Yes", "Email") is shown exactly as it was typed."""
+    client = Client()
+    _choose(client, "cy", "/")
+    client.post("/report/", {"under_18": "no"})
+    client.post(
+        "/report/record/who/",
+        {"platform": "email", "username": "Yes", "display_name": "Email", "action": "add"},
+    )
+    page = client.get("/report/record/who/").content.decode()
+    assert "Ap neu wefan: <bdi>E-bost</bdi>" in page  # the chosen option is ours: translated
+    assert "Enw defnyddiwr: <bdi>Yes</bdi>" in page
+    assert "Yr enw sydd ar y proffil: <bdi>Email</bdi>" in page
 
 
 def test_a_first_visit_starts_no_session() -> None:
