@@ -169,3 +169,38 @@ def test_a_post_from_another_site_neither_sets_a_language_nor_replaces_the_sessi
     own.post("/language/", {"language": "ur", "next": "/plan/"})
     assert '<html lang="ur"' in own.get("/").content.decode()
     assert own.get("/plan/").status_code == 200  # answers kept: without them, a redirect
+
+
+def test_switching_language_on_a_record_page_keeps_what_was_typed_unsaved() -> None:
+    """The chooser's buttons on a section page send that page's form: no script is needed for
+    the words typed so far to come back, in the new language, without being saved yet."""
+    client = Client()
+    client.post("/report/", {"under_18": "no"})
+    page = client.get("/report/record/your-account/").content.decode()
+    assert 'value="ur" lang="ur" dir="rtl" form="record-section"' in page
+    assert 'formaction="/report/record/your-account/"' in page
+    assert (
+        '<form method="post" novalidate autocomplete="off" data-dp-draft id="record-section">'
+        in (page)
+    )
+    typed = "They found me on a game chat and would not stop"
+    switched = client.post("/report/record/your-account/", {"text": typed, "language": "ur"})
+    assert switched.status_code == 302
+    assert switched["Location"] == "/report/record/your-account/"
+    overview = client.get("/report/record/").content.decode()
+    assert 'id="status-your-account"><strong class="govuk-tag govuk-tag--blue">' in overview
+    page = client.get("/report/record/your-account/").content.decode()
+    assert '<html lang="ur" dir="rtl"' in page
+    assert typed in page
+    assert "ریکارڈ بند ہو گیا" not in page  # not told that the record closed: it did not
+    assert typed not in client.get("/report/record/your-account/").content.decode()  # once only
+
+
+def test_the_page_refusing_a_wrong_host_speaks_the_browsers_language() -> None:
+    """A browser sends no session cookie to a host that is not ours, so the 400 for a wrong Host
+    header cannot know a chosen language: it follows the browser's, like a first visit."""
+    response = Client(headers={"accept-language": "ur"}).get("/", headers={"host": "bad.example"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<html lang="ur" dir="rtl"' in page
+    assert "معذرت، سروس میں کوئی مسئلہ ہے" in page  # "Sorry, there is a problem with the service"

@@ -49,7 +49,7 @@ from dontpay.intel.profile_photos import (
 from dontpay.intel.scanning import payment_accounts_reported_before
 
 from .actions import action_number
-from .language import guidance_language
+from .language import guidance_language, remember_language
 from .record_session import (
     RECORD_COOKIE,
     child_in_this_visit,
@@ -86,6 +86,8 @@ EVIDENCE_CONFIRMATIONS = {
     "not-profile-": gettext_lazy("No longer marked as their profile picture"),
 }
 AGE_CHOICES = {"yes": True, "no": False, "not-sure": None}
+#: The id of a section page's form, which the language chooser sends along with the language.
+SECTION_FORM = "record-section"
 #: The page that shows a new record's passphrase; every other record page ends that showing.
 SAVED_PAGE = "report_saved"
 
@@ -101,7 +103,7 @@ def report_required(view: View) -> View:
         if opened is None:
             kept = False
             if request.method == "POST" and closed_for_inactivity(request) and "slug" in kwargs:
-                kept = _keep_typed(request, kwargs["slug"])
+                kept = _keep_typed(request, kwargs["slug"], record_closed=True)
             url = reverse("help:report_sign_in")
             if closed_for_inactivity(request):
                 url += "?closed=kept" if kept else "?closed=idle"
@@ -114,12 +116,13 @@ def report_required(view: View) -> View:
     return wrapped
 
 
-def _keep_typed(request: HttpRequest, slug: str) -> bool:
+def _keep_typed(request: HttpRequest, slug: str, *, record_closed: bool) -> bool:
     try:
         fields = section(slug).fields
     except KeyError:
         return False
-    return keep_draft(request, slug, {f.name: request.POST.get(f.name, "") for f in fields})
+    typed = {f.name: request.POST.get(f.name, "") for f in fields}
+    return keep_draft(request, slug, typed, record_closed=record_closed)
 
 
 @require_http_methods(["GET", "POST"])
@@ -293,7 +296,13 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
     values: dict[str, str] = {} if current.repeatable else dict(record.get(slug) or {})
     draft = take_draft(request, report, slug) if request.method == "GET" else None
     if draft is not None:
-        values = {**values, **{k: v for k, v in draft.items() if v}}
+        values = {**values, **{k: v for k, v in draft.values.items() if v}}
+    if request.method == "POST" and "language" in request.POST:
+        # The language chooser on this page sends the section's form along (no script needed):
+        # what was typed comes back, unsaved and unchecked, in the new language.
+        _keep_typed(request, slug, record_closed=False)
+        remember_language(request, request.POST["language"])
+        return redirect(request.path)
     if request.method == "POST":
         values = {f.name: request.POST.get(f.name, "") for f in current.fields}
         action = request.POST.get("action", "continue")
@@ -336,7 +345,8 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
             "reported_before": reported_before,
             "saved": bool(reported_before) and "saved" in request.GET,
             "next_page": _next_page(slug),
-            "draft": draft is not None,
+            "draft": draft is not None and draft.record_closed,
+            "language_form": SECTION_FORM,
         },
         status=400 if errors else 200,
     )
