@@ -58,7 +58,8 @@ def english_words(page: Page) -> set[str]:
     for name in NAMES:
         text = text.replace(name, " ")
     without_addresses = re.sub(r"\S*[/@]\S*|\S+\.[a-z]{2,}\S*", " ", text)
-    return set(re.findall(r"[A-Za-z]+", without_addresses.lower())) & ENGLISH_WORDS
+    # Whole words in any script: "notés" is French, not "not" followed by something else.
+    return set(re.findall(r"[^\W\d_]+", without_addresses.lower())) & ENGLISH_WORDS
 
 
 def check_page(page: Page, language: str, problems: dict[str, object]) -> None:

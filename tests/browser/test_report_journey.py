@@ -45,7 +45,7 @@ def test_record_leave_return_upload_and_download(
     page.get_by_label("Username").fill("@bad_actor_99")
     page.get_by_label("Link to their profile").fill("instagram.com/bad_actor_99")
     page.get_by_role("button", name="Save and add another").click()
-    expect(page.get_by_text("Account 1", exact=True)).to_be_visible()
+    expect(page.locator("dt", has_text="Account 1")).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()
     page.goto("/report/record/demands/")
     page.get_by_label("Amount").fill("five hundred")

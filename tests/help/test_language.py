@@ -140,13 +140,38 @@ def test_a_record_remembers_the_language_it_was_started_in() -> None:
     assert Report.objects.get().language == "hi"
 
 
-def test_a_page_not_yet_translated_says_so_and_marks_its_words_as_english() -> None:
+def test_the_record_pages_speak_the_chosen_language_errors_included() -> None:
     client = Client()
     _choose(client, "cy", "/")
     page = client.get("/report/").content.decode()
-    assert '<main class="govuk-main-wrapper" id="main-content" lang="en" dir="ltr">' in page
-    assert "Nid yw'r rhan hon o'r gwasanaeth ar gael yn eich iaith eto" in page
-    assert "not yet available" not in client.get("/plan/").content.decode()
+    assert '<main class="govuk-main-wrapper" id="main-content">' in page  # no lang="en" part
+    assert "Cadwch gofnod diogel o'r hyn a ddigwyddodd" in page
+    refused = client.post("/report/", {}).content.decode()
+    assert "Mae problem" in refused  # "There is a problem"
+    assert "Dewiswch a ydych chi o dan 18" in refused
+    client.post("/report/", {"under_18": "no"})
+    section = client.post("/report/record/who/", {"profile_url": "not a link", "action": "add"})
+    assert section.status_code == 400
+    page = section.content.decode()
+    assert "Pwy gysylltodd â chi" in page  # the section's title, from the domain
+    assert "Rhowch gyfeiriad gwe, fel https://example.com/name" in page  # the domain's error
+    assert 'value="not a link"' in page  # what was typed, as typed
+
+
+def test_what_a_person_typed_is_never_translated() -> None:
+    """Only marked words are translated: an answer that happens to read like one of ours
+    ("Yes", "Email") is shown exactly as it was typed."""
+    client = Client()
+    _choose(client, "cy", "/")
+    client.post("/report/", {"under_18": "no"})
+    client.post(
+        "/report/record/who/",
+        {"platform": "email", "username": "Yes", "display_name": "Email", "action": "add"},
+    )
+    page = client.get("/report/record/who/").content.decode()
+    assert "Ap neu wefan: <bdi>E-bost</bdi>" in page  # the chosen option is ours: translated
+    assert "Enw defnyddiwr: <bdi>Yes</bdi>" in page
+    assert "Yr enw sydd ar y proffil: <bdi>Email</bdi>" in page
 
 
 def test_a_first_visit_starts_no_session() -> None:
@@ -197,3 +222,38 @@ def test_a_countrys_translated_pack_gives_its_plan_in_that_language_with_its_own
     )
     assert "If you are in danger" not in page
     assert "There is no separate non-emergency Garda number" not in page
+
+
+def test_switching_language_on_a_record_page_keeps_what_was_typed_unsaved() -> None:
+    """The chooser's buttons on a section page send that page's form: no script is needed for
+    the words typed so far to come back, in the new language, without being saved yet."""
+    client = Client()
+    client.post("/report/", {"under_18": "no"})
+    page = client.get("/report/record/your-account/").content.decode()
+    assert 'value="ur" lang="ur" dir="rtl" form="record-section"' in page
+    assert 'formaction="/report/record/your-account/"' in page
+    assert (
+        '<form method="post" novalidate autocomplete="off" data-dp-draft id="record-section">'
+        in (page)
+    )
+    typed = "They found me on a game chat and would not stop"
+    switched = client.post("/report/record/your-account/", {"text": typed, "language": "ur"})
+    assert switched.status_code == 302
+    assert switched["Location"] == "/report/record/your-account/"
+    overview = client.get("/report/record/").content.decode()
+    assert 'id="status-your-account"><strong class="govuk-tag govuk-tag--blue">' in overview
+    page = client.get("/report/record/your-account/").content.decode()
+    assert '<html lang="ur" dir="rtl"' in page
+    assert typed in page
+    assert "ریکارڈ بند ہو گیا" not in page  # not told that the record closed: it did not
+    assert typed not in client.get("/report/record/your-account/").content.decode()  # once only
+
+
+def test_the_page_refusing_a_wrong_host_speaks_the_browsers_language() -> None:
+    """A browser sends no session cookie to a host that is not ours, so the 400 for a wrong Host
+    header cannot know a chosen language: it follows the browser's, like a first visit."""
+    response = Client(headers={"accept-language": "ur"}).get("/", headers={"host": "bad.example"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<html lang="ur" dir="rtl"' in page
+    assert "معذرت، سروس میں کوئی مسئلہ ہے" in page  # "Sorry, there is a problem with the service"

@@ -47,7 +47,7 @@ def test_a_full_list_refuses_one_more_item_with_a_clear_error_and_loses_nothing(
     page = refused.content.decode()
     assert "There is a problem" in page
     assert (
-        f"You have added {MAX_ITEMS} payment details, the most a record can hold. "
+        f"This part of your record already holds {MAX_ITEMS} items, the most it can hold. "
         "Remove one you do not need to add another"
     ) in page
     assert 'value="paypal.me/one-too-many"' in page  # what was typed is shown again

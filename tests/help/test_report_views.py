@@ -214,9 +214,9 @@ def test_uploads_report_each_file_on_its_own(client: Client) -> None:
     assert response.status_code == 400
     body = response.content.decode()
     assert "Some files were not added" in body
-    assert "virus.png: We can only accept" in body
-    assert "cut.png:" in body
-    assert "Added: threat.png" in body
+    assert "<bdi>virus.png</bdi>: We can only accept" in body
+    assert "<bdi>cut.png</bdi>:" in body
+    assert "Added: <bdi>threat.png</bdi>" in body
     item = EvidenceItem.objects.get()
     assert item.media_type == "image/png"
     thumbnail = client.get(f"/report/evidence/{item.pk}/thumbnail/")
@@ -247,8 +247,8 @@ def test_too_many_files_and_too_large_files_are_refused_with_reasons(
     big = SimpleUploadedFile("big.txt", b"a" * (2**20 + 10))
     small = SimpleUploadedFile("small.txt", b"pay up or else")
     body = client.post("/report/evidence/", {"files": [big, small]}).content.decode()
-    assert "big.txt: This file is larger than 1 MB." in body
-    assert "Added: small.txt" in body
+    assert "<bdi>big.txt</bdi>: This file is larger than 1 MB." in body
+    assert "Added: <bdi>small.txt</bdi>" in body
     many = [SimpleUploadedFile(f"{n}.txt", b"hello") for n in range(11)]
     body = client.post("/report/evidence/", {"files": many}).content.decode()
     assert "Upload up to 10 files at a time" in body

@@ -12,6 +12,9 @@ import pytest
 from django.conf import settings
 from django.template.base import Lexer, TokenType
 
+from dontpay.domain.evidence import EvidenceRejected
+from dontpay.domain.reports import SECTIONS
+from dontpay.domain.words import Words
 from dontpay.site.translations import (
     SOURCES,
     catalogue,
@@ -34,9 +37,6 @@ VICTIM_TEMPLATES = sorted(
         *(SOURCES / "templates" / "govuk").glob("*.html"),
     ]
 )
-#: Victim templates whose words are not translated yet: shown in English, marked lang="en"
-#: (see `help.context_processors.TRANSLATED_PAGES`). This list only ever shrinks.
-NOT_YET_TRANSLATED = {path for path in VICTIM_TEMPLATES if path.parent.name == "report"}
 #: Attributes whose words a person sees or hears.
 READ_ATTRIBUTES = re.compile(r'\b(?:alt|aria-label|title|placeholder)="([^"]*)"')
 
@@ -100,9 +100,7 @@ def unmarked_words(template: Path) -> list[str]:
     return re.findall(r"[A-Za-z][A-Za-z']+", words)
 
 
-@pytest.mark.parametrize(
-    "template", [t for t in VICTIM_TEMPLATES if t not in NOT_YET_TRANSLATED], ids=str
-)
+@pytest.mark.parametrize("template", VICTIM_TEMPLATES, ids=str)
 def test_every_word_on_a_victim_page_is_marked_for_translation(template: Path) -> None:
     assert unmarked_words(template) == []
 
@@ -129,3 +127,27 @@ def test_every_catalogue_says_who_translated_it_and_whether_it_was_reviewed(
     row = re.search(rf"^\| .* \| `{language}` \|(.*)$", documented, re.M)
     assert row, f"docs/languages.md has no row for {language}"
     assert ("not reviewed" in row.group(1)) == (reviewed.group(1) == "no")
+
+
+@pytest.mark.parametrize("language", languages())
+def test_the_domains_marked_words_are_in_every_catalogue(language: str) -> None:
+    """`words(...)` in the domain is extracted like Django's own markers (a record page would
+    otherwise show a section, label or error in English)."""
+    marked = [
+        text
+        for section in SECTIONS
+        for text in (
+            section.title,
+            section.intro,
+            section.item_title,
+            *(field.label for field in section.fields),
+            *(label for field in section.fields for _, label in field.choices),
+        )
+        if isinstance(text, Words)
+    ]
+    marked += [
+        kind.default_reason for kind in (EvidenceRejected, *EvidenceRejected.__subclasses__())
+    ]
+    translated = messages(catalogue(LOCALE, language, "mo"))
+    assert len(marked) > 50
+    assert [text.template for text in marked if text.template not in translated] == []

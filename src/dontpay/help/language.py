@@ -74,9 +74,7 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     would start a fresh session whose cookie replaces the person's, wiping their answers and
     signing them out of their record.
     """
-    language = request.POST.get("language")
-    if supported(language) and _from_this_site(request):
-        request.session[SESSION_KEY] = language
+    remember_language(request, request.POST.get("language"))
     next_url = request.POST.get("next", "")
     safe = (
         next_url.startswith("/")
@@ -84,6 +82,13 @@ def choose_language(request: HttpRequest) -> HttpResponse:
         and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
     )
     return HttpResponseRedirect(next_url if safe else reverse("help:start"))
+
+
+def remember_language(request: HttpRequest, language: object) -> None:
+    """Keep `language` for the rest of this visit, if we speak it and one of our own pages
+    asked for it (an unknown language, or a post from elsewhere, is ignored)."""
+    if supported(language) and _from_this_site(request):
+        request.session[SESSION_KEY] = language
 
 
 def _from_this_site(request: HttpRequest) -> bool:

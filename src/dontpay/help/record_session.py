@@ -7,7 +7,8 @@ to a private record, and the record closes when either half is gone: Exit, closi
 browser closing, or `IDLE_SECONDS` without a request.
 
 What the person was typing when their record closed for inactivity is sealed the same way
-(`keep_draft`), and given back after they open the record again in the same browser.
+(`keep_draft`), and given back after they open the record again in the same browser; so is what
+they had typed, unsaved, when they switched language on a section page.
 """
 
 import base64
@@ -150,24 +151,39 @@ def forget_passphrase(request: HttpRequest) -> None:
     request.session.pop(_PASSPHRASE, None)
 
 
-def keep_draft(request: HttpRequest, slug: str, values: dict[str, str]) -> bool:
-    """Seal what the person typed into section `slug` when their record had closed, for when
-    they open it again in this browser. False if it cannot be kept (no device secret)."""
+@dataclass(frozen=True)
+class Draft:
+    """What was typed into a section and not saved; `record_closed` if it was kept because the
+    record closed (else the person switched language with the page half filled in)."""
+
+    values: dict[str, str]
+    record_closed: bool
+
+
+def keep_draft(
+    request: HttpRequest, slug: str, values: dict[str, str], *, record_closed: bool = True
+) -> bool:
+    """Seal what the person typed into section `slug` and has not saved, for the next time
+    they open that section in this browser. False if it cannot be kept (no device secret)."""
     reference = request.session.get(_REFERENCE, "")
     if not reference or _cookie_secret(request) is None or not any(values.values()):
         return False
-    _store_draft(request, reference, {"slug": slug, "values": values})
+    draft = {"slug": slug, "values": values, "record_closed": record_closed}
+    _store_draft(request, reference, draft)
     return True
 
 
-def take_draft(request: HttpRequest, report: Report, slug: str) -> dict[str, str] | None:
-    """What was typed into this section before the record closed, once; None if nothing."""
+def take_draft(request: HttpRequest, report: Report, slug: str) -> Draft | None:
+    """What was typed into this section and not saved, once; None if nothing."""
     draft = _unseal_draft(request, report.reference)
     if draft is None or draft.get("slug") != slug:
         return None
     request.session.pop(_DRAFT, None)
     values = draft.get("values")
-    return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else None
+    if not isinstance(values, dict):
+        return None
+    typed = {str(k): str(v) for k, v in values.items()}
+    return Draft(typed, record_closed=bool(draft.get("record_closed", True)))
 
 
 def draft_section(request: HttpRequest, report: Report) -> str | None:

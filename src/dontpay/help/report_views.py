@@ -5,17 +5,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dontpay.bank.feedback import platforms_confirming
 from dontpay.cases.custody import record_event
 from dontpay.cases.evidence import (
     add_evidence_many,
+    evidence_limits,
     evidence_name,
     read_evidence,
     remove_evidence,
@@ -35,6 +38,7 @@ from dontpay.cases.reports import (
 from dontpay.cases.throttle import TooManyAttempts
 from dontpay.cases.vault import holding_owner_key
 from dontpay.domain.evidence import EvidenceRejected
+from dontpay.domain.evidence.limits import describe_size
 from dontpay.domain.reports import SECTIONS, InvalidRecord, section
 from dontpay.intel.profile_photos import (
     NotAnImage,
@@ -45,7 +49,7 @@ from dontpay.intel.profile_photos import (
 from dontpay.intel.scanning import payment_accounts_reported_before
 
 from .actions import action_number
-from .language import guidance_language
+from .language import guidance_language, remember_language
 from .record_session import (
     RECORD_COOKIE,
     child_in_this_visit,
@@ -63,6 +67,7 @@ from .record_session import (
 )
 from .session import remember_age, saved_answers, under_18_in_this_visit
 from .uploads import MAX_FILES
+from .words import organisation_words
 
 View = Callable[..., HttpResponse]
 
@@ -76,11 +81,13 @@ EVIDENCE_ACTIONS: dict[str, Callable[[EvidenceItem], object]] = {
 #: "Remove" first asks; only the confirmation page's button removes.
 ASK_BEFORE_REMOVING = "remove-"
 EVIDENCE_CONFIRMATIONS = {
-    "confirm-remove-": "File removed",
-    "profile-": "Marked as their profile picture",
-    "not-profile-": "No longer marked as their profile picture",
+    "confirm-remove-": gettext_lazy("File removed"),
+    "profile-": gettext_lazy("Marked as their profile picture"),
+    "not-profile-": gettext_lazy("No longer marked as their profile picture"),
 }
 AGE_CHOICES = {"yes": True, "no": False, "not-sure": None}
+#: The id of a section page's form, which the language chooser sends along with the language.
+SECTION_FORM = "record-section"
 #: The page that shows a new record's passphrase; every other record page ends that showing.
 SAVED_PAGE = "report_saved"
 
@@ -96,7 +103,7 @@ def report_required(view: View) -> View:
         if opened is None:
             kept = False
             if request.method == "POST" and closed_for_inactivity(request) and "slug" in kwargs:
-                kept = _keep_typed(request, kwargs["slug"])
+                kept = _keep_typed(request, kwargs["slug"], record_closed=True)
             url = reverse("help:report_sign_in")
             if closed_for_inactivity(request):
                 url += "?closed=kept" if kept else "?closed=idle"
@@ -109,12 +116,13 @@ def report_required(view: View) -> View:
     return wrapped
 
 
-def _keep_typed(request: HttpRequest, slug: str) -> bool:
+def _keep_typed(request: HttpRequest, slug: str, *, record_closed: bool) -> bool:
     try:
         fields = section(slug).fields
     except KeyError:
         return False
-    return keep_draft(request, slug, {f.name: request.POST.get(f.name, "") for f in fields})
+    typed = {f.name: request.POST.get(f.name, "") for f in fields}
+    return keep_draft(request, slug, typed, record_closed=record_closed)
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,7 +151,7 @@ def report_start(request: HttpRequest) -> HttpResponse:
             open_record(request, created.report, created.key)
             keep_passphrase(request, created.report.reference, created.passphrase)
             return set_record_cookie(request, redirect("help:report_saved"))
-        error = "Select whether you are under 18, or \u201cI'd rather not say\u201d"
+        error = _("Select whether you are under 18, or “I'd rather not say”")
     known = {True: "yes", False: "no", None: None}[answers.get("under_18")]
     return render(
         request,
@@ -178,19 +186,22 @@ def report_sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in values}
         if not values["reference"]:
-            errors["reference"] = "Enter your report reference, like DP-7F3K-9QX2"
+            errors["reference"] = _("Enter your report reference, like DP-7F3K-9QX2")
         if not values["passphrase"]:
-            errors["passphrase"] = "Enter your passphrase"  # noqa: S105 - a message, not a secret
+            errors["passphrase"] = _("Enter your passphrase")
         status = 400
         if not errors:
             client = client_fingerprint(request.META.get("REMOTE_ADDR", ""))
             try:
                 opened = open_report(values["reference"], values["passphrase"], client)
             except TooManyAttempts as wait:
-                errors["reference"] = (
-                    "Too many attempts from this device. For your safety, wait "
-                    f"{wait.minutes} minute{pluralize(wait.minutes)} and try again"
-                )
+                errors["reference"] = ngettext(
+                    "Too many attempts from this device. For your safety, wait %(minutes)d "
+                    "minute and try again",
+                    "Too many attempts from this device. For your safety, wait %(minutes)d "
+                    "minutes and try again",
+                    wait.minutes,
+                ) % {"minutes": wait.minutes}
                 status = 429
             else:
                 if opened:
@@ -202,7 +213,7 @@ def report_sign_in(request: HttpRequest) -> HttpResponse:
                         else reverse("help:report_overview")
                     )
                     return set_record_cookie(request, redirect(target))
-                errors["passphrase"] = "The reference or passphrase is not right. Check both"  # noqa: S105
+                errors["passphrase"] = _("The reference or passphrase is not right. Check both")
     values["passphrase"] = ""  # never sent back to the page
     return render(
         request,
@@ -230,11 +241,15 @@ def report_keep_open(request: HttpRequest, report: Report) -> HttpResponse:
 
 #: The banner shown on the overview after a choice, by the `done` it was sent back with.
 DONE_MESSAGES = {
-    "sent": "Your record has been sent",
-    "withdrawn": "Your record has been withdrawn. Staff can no longer read it",
-    "linking-on": "Their details will now be used to look for other reports about them",
-    "linking-off": "Their details are no longer used to look for other reports",
-    "fingerprints-withdrawn": "Your fingerprints have been withdrawn. They no longer block copies",
+    "sent": gettext_lazy("Your record has been sent to %(organisation)s."),
+    "withdrawn": gettext_lazy("Your record has been withdrawn. Staff can no longer read it."),
+    "linking-on": gettext_lazy(
+        "Their details will now be used to look for other reports about them."
+    ),
+    "linking-off": gettext_lazy("Their details are no longer used to look for other reports."),
+    "fingerprints-withdrawn": gettext_lazy(
+        "Your fingerprints have been withdrawn. They no longer block copies."
+    ),
 }
 
 
@@ -251,7 +266,7 @@ def report_overview(request: HttpRequest, report: Report) -> HttpResponse:
             "rows": rows,
             "evidence_count": report.evidence.count(),
             "reported_before": payment_accounts_reported_before(report, record),
-            "done": DONE_MESSAGES.get(request.GET.get("done", ""), ""),
+            "done": _done_message(request.GET.get("done", "")),
             "submissions": [
                 (submission, platforms_confirming(submission))
                 for submission in report.submissions.order_by("submitted_at")
@@ -259,6 +274,13 @@ def report_overview(request: HttpRequest, report: Report) -> HttpResponse:
             "may_hash": not child_in_this_visit(request),
         },
     )
+
+
+def _done_message(done: str) -> str:
+    message = DONE_MESSAGES.get(done)
+    if message is None:
+        return ""
+    return str(message) % {"organisation": organisation_words(settings.DONTPAY_ORGANISATION_NAME)}
 
 
 @report_required
@@ -274,7 +296,13 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
     values: dict[str, str] = {} if current.repeatable else dict(record.get(slug) or {})
     draft = take_draft(request, report, slug) if request.method == "GET" else None
     if draft is not None:
-        values = {**values, **{k: v for k, v in draft.items() if v}}
+        values = {**values, **{k: v for k, v in draft.values.items() if v}}
+    if request.method == "POST" and "language" in request.POST:
+        # The language chooser on this page sends the section's form along (no script needed):
+        # what was typed comes back, unsaved and unchecked, in the new language.
+        _keep_typed(request, slug, record_closed=False)
+        remember_language(request, request.POST["language"])
+        return redirect(request.path)
     if request.method == "POST":
         values = {f.name: request.POST.get(f.name, "") for f in current.fields}
         action = request.POST.get("action", "continue")
@@ -317,7 +345,8 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
             "reported_before": reported_before,
             "saved": bool(reported_before) and "saved" in request.GET,
             "next_page": _next_page(slug),
-            "draft": draft is not None,
+            "draft": draft is not None and draft.record_closed,
+            "language_form": SECTION_FORM,
         },
         status=400 if errors else 200,
     )
@@ -365,18 +394,24 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
         files = request.FILES.getlist("files")
         rejected += [(name, reason) for name, reason in getattr(request, "refused_uploads", [])]
         if not files and not rejected:
-            rejected.append(("", "Select one or more files to upload"))
+            rejected.append(("", _("Select one or more files to upload")))
         if len(files) > MAX_FILES:
-            rejected.append(("", f"Upload up to {MAX_FILES} files at a time"))
+            rejected.append(
+                ("", _("Upload up to %(count)d files at a time") % {"count": MAX_FILES})
+            )
             files = []
         uploads = [(upload.name or "file", upload.read()) for upload in files]
-        for (name, _), result in zip(uploads, add_evidence_many(report, uploads), strict=True):
+        for (name, _data), result in zip(uploads, add_evidence_many(report, uploads), strict=True):
             if isinstance(result, EvidenceRejected):
                 rejected.append((name, result.reason))
             else:
                 added.append(name)
         if not rejected:
-            messages.success(request, f"{len(added)} file{pluralize(len(added))} uploaded")
+            messages.success(
+                request,
+                ngettext("%(count)d file uploaded", "%(count)d files uploaded", len(added))
+                % {"count": len(added)},
+            )
             return redirect("help:report_evidence")
     else:
         record_event(report, "viewed", "person", {"items": report.evidence.count()})
@@ -390,6 +425,8 @@ def report_evidence(request: HttpRequest, report: Report) -> HttpResponse:
             "profile_photos": profile_photo_ids(report),
             "rejected": rejected,
             "added": added,
+            "max_files": MAX_FILES,
+            "max_file_size": describe_size(evidence_limits().max_file_bytes),
         },
         status=400 if rejected else 200,
     )

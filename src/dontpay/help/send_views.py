@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dontpay.bank.submissions import withdraw_submission
@@ -23,6 +24,7 @@ from dontpay.domain.reports import SECTIONS
 
 from .actions import action_number
 from .report_views import report_required
+from .words import organisation_words
 
 
 def _overview(done: str) -> HttpResponse:
@@ -44,7 +46,7 @@ def report_send(request: HttpRequest, report: Report) -> HttpResponse:
         try:
             send_report(report, sections, item_ids)
         except NothingChosen:
-            error = "Select at least one part of your record to send"
+            error = _("Select at least one part of your record to send")
         else:
             return _overview("sent")
     if report.is_sent:
@@ -60,7 +62,7 @@ def report_send(request: HttpRequest, report: Report) -> HttpResponse:
             "report": report,
             "sections": [(s, s.slug in chosen_sections) for s in filled],
             "items": [(item, name, item.pk in chosen_items) for item, name in items],
-            "organisation_use": settings.DONTPAY_ORGANISATION_USE,
+            "organisation_use": organisation_words(settings.DONTPAY_ORGANISATION_USE),
             "error": error,
         },
         status=400 if error else 200,
@@ -98,7 +100,7 @@ def report_linking(request: HttpRequest, report: Report) -> HttpResponse:
             if report.link_consent_at:
                 withdraw_linking_consent(report)
             return _overview("linking-off")
-        error = "Select yes or no"
+        error = _("Select yes or no")
     return render(
         request,
         "help/report/linking.html",

@@ -12,8 +12,10 @@ from typing import Any
 from django.core.files.uploadhandler import MemoryFileUploadHandler, SkipFile
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 
 from dontpay.cases.evidence import evidence_limits
+from dontpay.domain.evidence.limits import describe_size
 
 #: The most files one upload may carry (the view says so when there are more).
 MAX_FILES = 10
@@ -28,8 +30,10 @@ def max_request_bytes() -> int:
 
 def too_much_at_once() -> str:
     """What a person is told when one request carries more than `max_request_bytes`."""
-    megabytes = evidence_limits().max_file_bytes // 2**20
-    return f"That is too much at once: upload up to {MAX_FILES} files of {megabytes} MB."
+    return _("That is too much at once: upload up to %(count)d files of %(size)s.") % {
+        "count": MAX_FILES,
+        "size": describe_size(evidence_limits().max_file_bytes),
+    }
 
 
 class EvidenceUploadHandler(MemoryFileUploadHandler):
@@ -57,7 +61,10 @@ class EvidenceUploadHandler(MemoryFileUploadHandler):
         limit = evidence_limits().max_file_bytes
         if self.received > limit:
             self.refused.append(
-                (self.file_name or "file", f"This file is larger than {limit // 2**20} MB.")
+                (
+                    self.file_name or "file",
+                    _("This file is larger than %(size)s.") % {"size": describe_size(limit)},
+                )
             )
             raise SkipFile
         return super().receive_data_chunk(raw_data, start)

@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_noop
 
 #: The key used when none is configured. Public, so only the demo may use it.
 DEMO_SECRET_KEY = "dontpay-demo-key-not-secret-do-not-use-in-production"  # noqa: S105
@@ -206,14 +207,19 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 50
 DONTPAY_EXIT_URL = os.environ.get("DONTPAY_EXIT_URL", "https://www.bbc.co.uk/weather")
 
 #: The organisation running this instance: who a person sends their record to, as the "Send to
-#: …" page names it, and the maker named in STIX and MISP exports.
-DONTPAY_ORGANISATION_NAME = os.environ.get("DONTPAY_ORGANISATION_NAME", "the helpline")
+#: …" page names it, and the maker named in STIX and MISP exports. The defaults are translated
+#: on the victim pages; an organisation's own words are shown as it wrote them.
+DONTPAY_ORGANISATION_NAME = os.environ.get(
+    "DONTPAY_ORGANISATION_NAME", gettext_noop("the helpline")
+)
 #: What the organisation does with a record it is sent, in the organisation's own words; shown
 #: on the "Send" page beside what the product itself guarantees.
 DONTPAY_ORGANISATION_USE = os.environ.get(
     "DONTPAY_ORGANISATION_USE",
-    "A caseworker reads what you send, to understand what is happening to you and to decide "
-    "with you what to do next, such as helping you report it to the police.",
+    gettext_noop(
+        "A caseworker reads what you send, to understand what is happening to you and to decide "
+        "with you what to do next, such as helping you report it to the police."
+    ),
 )
 
 #: The guidance pack shown before the person says where they are.

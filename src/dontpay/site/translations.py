@@ -4,6 +4,9 @@ Catalogues live in ``src/dontpay/locale/<language>/LC_MESSAGES/django.po``, one 
 besides English, each headed by who translated it and whether a native speaker has reviewed
 it. The compiled ``.mo`` files are committed beside them, so running the product needs no
 gettext; extracting and compiling do (Debian's ``gettext`` package).
+
+Besides Django's own markers, every string passed to `dontpay.domain.words.words` is extracted:
+the domain marks the words a person reads without importing Django (see that module).
 """
 
 import gettext
@@ -14,12 +17,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.commands.makemessages import Command as MakeMessages
 from django.test.utils import override_settings
 
 #: Where the application's sources are: every marked string under it is extracted.
 SOURCES = Path(__file__).resolve().parent.parent
-#: Sources that are not translated: vendored code, built assets, the pure domain.
-NOT_SCANNED = ("static", "domain", "locale", "node_modules")
+#: Sources that are not translated: vendored code, built assets, the catalogues themselves.
+NOT_SCANNED = ("static", "locale", "node_modules")
+
+
+class MakeMessagesWithDomainWords(MakeMessages):
+    """Django's ``makemessages``, also extracting the domain's `words(...)`."""
+
+    xgettext_options = [*MakeMessages.xgettext_options, "--keyword=words"]  # noqa: RUF012 - as in Django
 
 
 def languages() -> list[str]:
@@ -37,7 +47,7 @@ def extract(locale_dir: Path) -> None:
     new ones are added empty, changed ones marked fuzzy, gone ones dropped."""
     with override_settings(LOCALE_PATHS=[str(locale_dir)]), chdir(SOURCES):
         call_command(
-            "makemessages",
+            MakeMessagesWithDomainWords(),
             locale=languages(),
             ignore_patterns=[f"{name}/*" for name in NOT_SCANNED],
             no_obsolete=True,

@@ -24,6 +24,12 @@ def choice_label(value: str, field: Field) -> str:
 
 
 @register.filter
+def numbered(title: str, number: int) -> str:
+    """A repeatable section's heading for one item, as written: "Account {number}" → "Account 3"."""
+    return title.format(number=number)
+
+
+@register.filter
 def iso_date(value: str | date | datetime | None) -> str:
     """Dates and times in one form everywhere: "1 November 2026", "1 November 2026, 14:05 UTC".
 

@@ -5,6 +5,8 @@ check is cheap before it is thorough: sizes first, then magic bytes, then the im
 and only then a full decode or parse. The file's name is never looked at.
 """
 
+from dontpay.domain.words import words
+
 from .chat_exports import check_chat_export
 from .checked import CheckedEvidence
 from .errors import (
@@ -37,7 +39,7 @@ def check_evidence(
     """
     _check_size(len(data), limits, already_stored_bytes)
     if not data:
-        raise DamagedFile("This file is empty.")
+        raise DamagedFile(words("This file is empty."))
     if looks_like_image(data):
         return check_image(data, limits, screenshots_only=screenshots_only)
     if screenshots_only:
@@ -49,9 +51,14 @@ def check_evidence(
 
 def _check_size(size: int, limits: EvidenceLimits, already_stored_bytes: int) -> None:
     if size > limits.max_file_bytes:
-        raise EvidenceTooLarge(f"This file is larger than {describe_size(limits.max_file_bytes)}.")
+        raise EvidenceTooLarge(
+            words("This file is larger than {size}.", size=describe_size(limits.max_file_bytes))
+        )
     if already_stored_bytes + size > limits.max_report_bytes:
         raise EvidenceTooLarge(
-            "With this file the report would be larger than "
-            f"{describe_size(limits.max_report_bytes)}, the most one report can hold."
+            words(
+                "With this file the report would be larger than {size}, the most one report "
+                "can hold.",
+                size=describe_size(limits.max_report_bytes),
+            )
         )

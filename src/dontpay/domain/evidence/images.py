@@ -12,6 +12,8 @@ from io import BytesIO
 from PIL import Image, ImageFile, ImageOps
 from pillow_heif import register_heif_opener
 
+from dontpay.domain.words import words
+
 from .checked import SCREENSHOT, CheckedEvidence
 from .errors import CameraPhoto, DamagedFile, ImageTooLarge
 from .limits import EvidenceLimits
@@ -40,7 +42,7 @@ _EXIF_ORIENTATION = 0x0112
 _CAMERA_TAGS = (0x010F, 0x0110)
 _EXIF_IFD = 0x8769
 _EXPOSURE_TAGS = (0x829A, 0x829D, 0x8827, 0x9003, 0x920A, 0xA433, 0xA434)
-_DAMAGED = "This image is damaged or incomplete, so we cannot open it."
+_DAMAGED = words("This image is damaged or incomplete, so we cannot open it.")
 
 
 def looks_like_image(data: bytes) -> bool:
@@ -130,13 +132,18 @@ def _check_pixels(size: tuple[int, int], limits: EvidenceLimits) -> None:
         max_pixels = min(max_pixels, Image.MAX_IMAGE_PIXELS)
     if width > limits.max_side or height > limits.max_side:
         raise ImageTooLarge(
-            f"This image is wider or taller than {limits.max_side:,} pixels, "
-            "which is more than we can safely open."
+            words(
+                "This image is wider or taller than {pixels} pixels, "
+                "which is more than we can safely open.",
+                pixels=limits.max_side,
+            )
         )
     if width * height > max_pixels:
         raise ImageTooLarge(
-            f"This image has more than {max_pixels:,} pixels, "
-            "which is more than we can safely open."
+            words(
+                "This image has more than {pixels} pixels, which is more than we can safely open.",
+                pixels=max_pixels,
+            )
         )
 
 

@@ -2,12 +2,14 @@
 
 from io import BytesIO
 
+from dontpay.domain.words import words
+
 from .checked import PDF, CheckedEvidence
 from .errors import DamagedFile, EvidenceTooLarge
 
 PDF_SIGNATURE = b"%PDF-"
 MAX_PDF_PAGES = 500
-_DAMAGED = "This PDF is damaged, so we cannot open it."
+_DAMAGED = words("This PDF is damaged, so we cannot open it.")
 
 
 def looks_like_pdf(data: bytes) -> bool:
@@ -25,8 +27,10 @@ def check_pdf(data: bytes) -> CheckedEvidence:
         reader = PdfReader(BytesIO(data), strict=False)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise DamagedFile(
-                "This PDF is protected by a password, so we cannot open it. "
-                "Please save a copy without the password and upload that."
+                words(
+                    "This PDF is protected by a password, so we cannot open it. "
+                    "Please save a copy without the password and upload that."
+                )
             )
         pages = len(reader.pages)
     except DamagedFile:
@@ -34,7 +38,7 @@ def check_pdf(data: bytes) -> CheckedEvidence:
     except Exception as error:  # pypdf raises many types on hostile input; all mean damaged.
         raise DamagedFile(_DAMAGED) from error
     if pages == 0:
-        raise DamagedFile("This PDF has no pages.")
+        raise DamagedFile(words("This PDF has no pages."))
     if pages > MAX_PDF_PAGES:
-        raise EvidenceTooLarge(f"This PDF has more than {MAX_PDF_PAGES} pages.")
+        raise EvidenceTooLarge(words("This PDF has more than {count} pages.", count=MAX_PDF_PAGES))
     return CheckedEvidence(PDF, "application/pdf", ".pdf", None, None)

@@ -8,6 +8,8 @@ from io import BytesIO
 
 from PIL import Image, ImageFilter
 
+from dontpay.domain.words import words
+
 from .errors import DamagedFile
 from .images import decode, open_image, upright
 from .limits import EvidenceLimits
@@ -37,7 +39,7 @@ def make_thumbnail(data: bytes, max_side: int = 320) -> bytes:
             out = BytesIO()
             flat.save(out, "JPEG", quality=_QUALITY)
         except (OSError, ValueError) as error:  # e.g. a mode Pillow cannot convert
-            raise DamagedFile("We could not make a preview of this image.") from error
+            raise DamagedFile(words("We could not make a preview of this image.")) from error
     return out.getvalue()
 
 

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+from dontpay.domain.words import words
+
 
 class InvalidRecord(ValueError):
     """One or more answers in a section cannot be used; `errors` maps field name to message."""
@@ -43,11 +45,17 @@ class Section:
     intro: str
     fields: tuple[Field, ...]
     repeatable: bool = False
-    item_name: str = ""
+    #: A repeatable section's heading for one item, with its ``{number}``, and its add button.
+    item_title: str = ""
+    add_another: str = ""
 
 
-CURRENCIES = (("GBP", "Pounds (GBP)"), ("USD", "US dollars (USD)"), ("EUR", "Euros (EUR)"))
-CURRENCIES_WITH_OTHER = (*CURRENCIES, ("other", "Another currency or crypto"))
+CURRENCIES = (
+    ("GBP", words("Pounds (GBP)")),
+    ("USD", words("US dollars (USD)")),
+    ("EUR", words("Euros (EUR)")),
+)
+CURRENCIES_WITH_OTHER = (*CURRENCIES, ("other", words("Another currency or crypto")))
 PLATFORMS = (
     ("instagram", "Instagram"),
     ("facebook", "Facebook"),
@@ -59,165 +67,192 @@ PLATFORMS = (
     ("x", "X (Twitter)"),
     ("discord", "Discord"),
     ("kik", "Kik"),
-    ("email", "Email"),
-    ("other", "Somewhere else"),
+    ("email", words("Email")),
+    ("other", words("Somewhere else")),
 )
 PAYMENT_DETAIL_KINDS = (
-    ("bank-account", "UK bank account (sort code and account number)"),
-    ("iban", "International bank account (IBAN)"),
-    ("crypto-wallet", "Crypto wallet address"),
+    ("bank-account", words("UK bank account (sort code and account number)")),
+    ("iban", words("International bank account (IBAN)")),
+    ("crypto-wallet", words("Crypto wallet address")),
     ("paypal", "PayPal"),
     ("cashapp", "Cash App"),
-    ("other-handle", "Another payment app or handle"),
-    ("gift-card", "Gift card"),
-    ("money-transfer", "Money transfer (for example Western Union or MoneyGram)"),
+    ("other-handle", words("Another payment app or handle")),
+    ("gift-card", words("Gift card")),
+    ("money-transfer", words("Money transfer (for example Western Union or MoneyGram)")),
 )
-YES_NO_UNKNOWN = (("yes", "Yes"), ("no", "No"), ("unknown", "I don't know"))
+COLLECTED = (
+    ("yes", words("Yes, it has been collected")),
+    ("no", words("No, not yet")),
+    ("unknown", words("I don't know")),
+)
 
 SECTIONS: tuple[Section, ...] = (
     Section(
         "when",
-        "When it happened",
-        "Dates help the police put messages in order. Leave anything you are not sure about.",
+        words("When it happened"),
+        words(
+            "Dates help the police put messages in order. Leave anything you are not sure about."
+        ),
         (
-            Field("started_on", "When did you first have contact with them?", "date"),
-            Field("threats_on", "When did the threats start?", "date"),
+            Field("started_on", words("When did you first have contact with them?"), "date"),
+            Field("threats_on", words("When did the threats start?"), "date"),
         ),
     ),
     Section(
         "who",
-        "Who contacted you",
-        "Add each account they used. Usernames and profile links matter most: they help "
-        "police find the people behind them.",
+        words("Who contacted you"),
+        words(
+            "Add each account they used. Usernames and profile links matter most: they help "
+            "police find the people behind them."
+        ),
         (
-            Field("platform", "App or site", "choice", choices=PLATFORMS),
-            Field("username", "Username", hint="For example @name, or a Skype name"),
-            Field("display_name", "Name shown on the profile"),
-            Field("profile_url", "Link to their profile", "url"),
+            Field("platform", words("App or site"), "choice", choices=PLATFORMS),
+            Field("username", words("Username"), hint=words("For example @name, or a Skype name")),
+            Field("display_name", words("Name shown on the profile")),
+            Field("profile_url", words("Link to their profile"), "url"),
             Field(
                 "platform_id",
-                "Account ID, if the app shows one",
-                hint="For example a Skype ID, which has no spaces and appears after 'Skype:'",
+                words("Account ID, if the app shows one"),
+                hint=words(
+                    "For example a Skype ID, which has no spaces and appears after 'Skype:'"
+                ),
             ),
         ),
         repeatable=True,
-        item_name="account",
+        item_title=words("Account {number}"),
+        add_another=words("Add another account"),
     ),
     Section(
         "contact-details",
-        "Phone numbers and email addresses they used",
-        "Write each one on its own line.",
+        words("Phone numbers and email addresses they used"),
+        words("Write each one on its own line."),
         (
-            Field("phone_numbers", "Phone numbers", "long-text"),
-            Field("emails", "Email addresses", "long-text"),
+            Field("phone_numbers", words("Phone numbers"), "long-text"),
+            Field("emails", words("Email addresses"), "long-text"),
         ),
     ),
     Section(
         "demands",
-        "What they asked for",
-        "Add each demand: how much, how they wanted it paid, and by when.",
+        words("What they asked for"),
+        words("Add each demand: how much, how they wanted it paid, and by when."),
         (
-            Field("amount", "Amount", "money"),
-            Field("currency", "Currency", "choice", choices=CURRENCIES_WITH_OTHER),
+            Field("amount", words("Amount"), "money"),
+            Field("currency", words("Currency"), "choice", choices=CURRENCIES_WITH_OTHER),
             Field(
                 "method",
-                "How they wanted it paid",
-                hint="For example bank transfer, gift cards or crypto",
+                words("How they wanted it paid"),
+                hint=words("For example bank transfer, gift cards or crypto"),
             ),
-            Field("deadline", "Deadline they gave", "datetime"),
+            Field("deadline", words("Deadline they gave"), "datetime"),
         ),
         repeatable=True,
-        item_name="demand",
+        item_title=words("Demand {number}"),
+        add_another=words("Add another demand"),
     ),
     Section(
         "payment-details",
-        "Payment details they gave you",
-        "Bank details, wallet addresses and payment handles are often reused by the same "
-        "criminals, so they can link your report to others.",
+        words("Payment details they gave you"),
+        words(
+            "Bank details, wallet addresses and payment handles are often reused by the same "
+            "criminals, so they can link your report to others."
+        ),
         (
-            Field("kind", "Type", "choice", choices=PAYMENT_DETAIL_KINDS),
+            Field("kind", words("Type"), "choice", choices=PAYMENT_DETAIL_KINDS),
             Field(
                 "value",
-                "The details",
-                hint="For example a sort code and account number, an IBAN, a wallet address, "
-                "a $cashtag or a money transfer control number (MTCN)",
+                words("The details"),
+                hint=words(
+                    "For example a sort code and account number, an IBAN, a wallet address, "
+                    "a $cashtag or a money transfer control number (MTCN)"
+                ),
             ),
-            Field("note", "Anything else about it", hint="For example the name on the account"),
+            Field(
+                "note",
+                words("Anything else about it"),
+                hint=words("For example the name on the account"),
+            ),
         ),
         repeatable=True,
-        item_name="payment detail",
+        item_title=words("Payment detail {number}"),
+        add_another=words("Add another payment detail"),
     ),
     Section(
         "payments",
-        "Payments you made",
-        "Only if you paid. It is not your fault if you did.",
+        words("Payments you made"),
+        words("Only if you paid. It is not your fault if you did."),
         (
-            Field("amount", "Amount", "money"),
-            Field("currency", "Currency", "choice", choices=CURRENCIES_WITH_OTHER),
-            Field("paid_on", "Date paid", "date"),
-            Field("method", "How you paid"),
-            Field("reference", "Payment reference or transaction ID"),
-            Field("collected", "Has the money been collected?", "choice", choices=YES_NO_UNKNOWN),
+            Field("amount", words("Amount"), "money"),
+            Field("currency", words("Currency"), "choice", choices=CURRENCIES_WITH_OTHER),
+            Field("paid_on", words("Date paid"), "date"),
+            Field("method", words("How you paid")),
+            Field("reference", words("Payment reference or transaction ID")),
+            Field(
+                "collected",
+                words("Has the money been collected?"),
+                "choice",
+                choices=COLLECTED,
+            ),
         ),
         repeatable=True,
-        item_name="payment",
+        item_title=words("Payment {number}"),
+        add_another=words("Add another payment"),
     ),
     Section(
         "posted",
-        "Anything already posted",
-        "Links to anything they have posted or shared. Put each link on its own line.",
-        (Field("links", "Links", "long-text"),),
+        words("Anything already posted"),
+        words("Links to anything they have posted or shared. Put each link on its own line."),
+        (Field("links", words("Links"), "long-text"),),
     ),
     Section(
         "reports-made",
-        "Reports you have already made",
-        "Reference numbers let police and platforms find your earlier reports.",
+        words("Reports you have already made"),
+        words("Reference numbers let police and platforms find your earlier reports."),
         (
-            Field("police_reference", "Police crime reference number"),
+            Field("police_reference", words("Police crime reference number")),
             Field(
                 "platform_reports",
-                "Reports to apps or sites",
+                words("Reports to apps or sites"),
                 "long-text",
-                hint="The app and any report number, one per line",
+                hint=words("The app and any report number, one per line"),
             ),
             Field(
                 "stopncii_case",
-                "StopNCII case number",
-                hint="StopNCII cannot recover your case number and PIN: keep them safe",
+                words("StopNCII case number"),
+                hint=words("StopNCII cannot recover your case number and PIN: keep them safe"),
             ),
-            Field("report_remove_case", "Report Remove or Take It Down case number"),
+            Field("report_remove_case", words("Report Remove or Take It Down case number")),
         ),
     ),
     Section(
         "messages",
-        "Their messages",
-        "Copy and paste their messages here, as they were sent.",
-        (Field("text", "Messages", "long-text"),),
+        words("Their messages"),
+        words("Copy and paste their messages here, as they were sent."),
+        (Field("text", words("Messages"), "long-text"),),
     ),
     Section(
         "your-account",
-        "What happened, in your words",
-        "Say as much or as little as you want.",
-        (Field("text", "What happened", "long-text"),),
+        words("What happened, in your words"),
+        words("Say as much or as little as you want."),
+        (Field("text", words("What happened"), "long-text"),),
     ),
     Section(
         "contact",
-        "How you want to be contacted",
-        "Only if you want a helpline or the police to contact you about this report.",
+        words("How you want to be contacted"),
+        words("Only if you want a helpline or the police to contact you about this report."),
         (
             Field(
                 "how",
-                "How should we contact you?",
+                words("How should we contact you?"),
                 "choice",
                 choices=(
-                    ("none", "Do not contact me"),
-                    ("email", "By email"),
-                    ("phone", "By phone"),
+                    ("none", words("Do not contact me")),
+                    ("email", words("By email")),
+                    ("phone", words("By phone")),
                 ),
             ),
-            Field("email", "Email address", "email"),
-            Field("phone", "Phone number"),
-            Field("safe_times", "When is it safe to contact you?"),
+            Field("email", words("Email address"), "email"),
+            Field("phone", words("Phone number")),
+            Field("safe_times", words("When is it safe to contact you?")),
         ),
     ),
 )
@@ -259,7 +294,7 @@ def clean_section(target: Section, raw: Mapping[str, str]) -> dict[str, str]:
         try:
             cleaned[field.name] = _clean(field, value)
         except ValueError as problem:
-            errors[field.name] = str(problem)
+            errors[field.name] = problem.args[0]  # the `words`, for the page to translate
     if errors:
         raise InvalidRecord(errors)
     return cleaned
@@ -271,8 +306,11 @@ def check_room_for_item(target: Section, items: list[Any]) -> None:
     if len(items) >= MAX_ITEMS:
         raise InvalidRecord(
             {
-                target.fields[0].name: f"You have added {MAX_ITEMS} {target.item_name}s, the most "
-                "a record can hold. Remove one you do not need to add another"
+                target.fields[0].name: words(
+                    "This part of your record already holds {count} items, the most it can "
+                    "hold. Remove one you do not need to add another",
+                    count=MAX_ITEMS,
+                )
             }
         )
 
@@ -280,9 +318,9 @@ def check_room_for_item(target: Section, items: list[Any]) -> None:
 def _clean(field: Field, value: str) -> str:
     limit = MAX_LONG_TEXT if field.kind == "long-text" else MAX_TEXT
     if len(value) > limit:
-        raise ValueError(f"This must be {limit:,} characters or fewer")
+        raise ValueError(words("This must be {limit} characters or fewer", limit=limit))
     if "\x00" in value:
-        raise ValueError("This contains a character that cannot be stored")
+        raise ValueError(words("This contains a character that cannot be stored"))
     match field.kind:
         case "date":
             return _date(field, value).isoformat()
@@ -292,7 +330,7 @@ def _clean(field: Field, value: str) -> str:
                     datetime.fromisoformat(value).replace(tzinfo=None).isoformat(timespec="minutes")
                 )
             except ValueError:
-                raise ValueError("Enter a real date and time") from None
+                raise ValueError(words("Enter a real date and time")) from None
         case "money":
             return _money(field, value)
         case "url":
@@ -300,12 +338,12 @@ def _clean(field: Field, value: str) -> str:
         case "email":
             if not _EMAIL.match(value):
                 raise ValueError(
-                    "Enter an email address in the right format, like name@example.com"
+                    words("Enter an email address in the right format, like name@example.com")
                 )
             return value
         case "choice":
             if value not in dict(field.choices):
-                raise ValueError("Select an option from the list")
+                raise ValueError(words("Select an option from the list"))
             return value
         case _:
             return value
@@ -315,9 +353,9 @@ def _date(field: Field, value: str) -> date:
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise ValueError("Enter a real date") from None
+        raise ValueError(words("Enter a real date")) from None
     if parsed > date.today():
-        raise ValueError("The date must be today or in the past")
+        raise ValueError(words("The date must be today or in the past"))
     return parsed
 
 
@@ -325,9 +363,9 @@ def _money(field: Field, value: str) -> str:
     try:
         amount = Decimal(value.replace(",", "").lstrip("£$€"))
     except InvalidOperation:
-        raise ValueError("Enter an amount as a number, like 250 or 99.50") from None
+        raise ValueError(words("Enter an amount as a number, like 250 or 99.50")) from None
     if not amount.is_finite() or amount < 0 or amount > Decimal("1e12"):
-        raise ValueError("Enter an amount as a number, like 250 or 99.50")
+        raise ValueError(words("Enter an amount as a number, like 250 or 99.50"))
     return f"{amount.quantize(Decimal('0.01'))}"
 
 
@@ -335,5 +373,5 @@ def _url(field: Field, value: str) -> str:
     candidate = value if "://" in value else f"https://{value}"
     parts = urlsplit(candidate)
     if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in candidate:
-        raise ValueError("Enter a web address, like https://example.com/name")
+        raise ValueError(words("Enter a web address, like https://example.com/name"))
     return candidate

@@ -14,10 +14,15 @@ if (dialog && typeof dialog.showModal === "function") {
   const stay = dialog.querySelector("form[data-dp-stay]");
   let warnTimer, closeTimer, tick;
 
+  // "2 minutes", "45 seconds" in the page's language, plural forms included, from the
+  // browser's own locale data: the server's catalogue has no words for every count.
+  const inWords = (unit) =>
+    new Intl.NumberFormat(document.documentElement.lang, { style: "unit", unit, unitDisplay: "long" });
+  const minutes = inWords("minute");
+  const seconds = inWords("second");
   const minutesLeft = (ms) => {
-    const seconds = Math.max(0, Math.ceil(ms / 1000));
-    if (seconds > 60) return `${Math.ceil(seconds / 60)} minutes`;
-    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+    const left = Math.max(0, Math.ceil(ms / 1000));
+    return left > 60 ? minutes.format(Math.ceil(left / 60)) : seconds.format(left);
   };
 
   const closeRecordPage = () => {
