@@ -65,7 +65,8 @@ def test_the_pdf_has_headings_in_the_persons_language_and_in_english(
 ) -> None:
     pdf = _pdf(_written_in(language))
     reader = PdfReader(io.BytesIO(pdf))
-    # The document is in English (labels, notes); the person's language is marked where used.
+    # The document is in English (notes, the English beside each heading and label); the
+    # person's language is marked where used.
     assert str(reader.trailer["/Root"]["/Lang"]) == "en"
     assert any(name.startswith(font) for name in _fonts(reader)), _fonts(reader)
     (tmp_path / "report.pdf").write_bytes(pdf)
@@ -79,10 +80,18 @@ def test_the_pdf_has_headings_in_the_persons_language_and_in_english(
     assert "Chain of custody" in text
     for english in ("Report", "Summary", "Timeline", "Evidence files", "Chain of custody"):
         assert re.search(rf"/\s*{english}\b", text), english  # the English beside it
+    # The record's own sections, items and labels are in both languages too; what the person
+    # wrote, and a name such as the app's, once, as written.
+    for english in ("Who contacted you", "Account 1", "App or site"):
+        assert re.search(r"/\s*" + r"\s+".join(english.split()) + r"\b", text), english
+    assert "ali_1990" in text
+    assert "/ Instagram" not in text
 
 
 def test_an_english_report_has_english_headings_only() -> None:
     reader = PdfReader(io.BytesIO(_pdf(_written_in("en"))))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Summary" in text
+    assert "Who contacted you" in text
     assert " / Summary" not in text
+    assert " / Who contacted you" not in text
