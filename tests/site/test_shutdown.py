@@ -87,6 +87,20 @@ def test_serve_answers_requests_in_flight_then_exits(signum: int) -> None:
         httpx.get(f"{web.url}healthz", timeout=5)
 
 
+def test_a_second_signal_stops_serve_at_once() -> None:
+    reference = create_report().report.reference
+    web = start_web({"DONTPAY_SHUTDOWN_GRACE": "60"})
+    workers = children_of(web.process.pid)
+    sign_in_attempts(web.url, reference, CONCURRENT)
+    wait_until_guessing(reference, CONCURRENT)
+    web.process.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert web.stop(signal.SIGTERM, timeout=30) == 1
+    assert time.monotonic() - started < 10
+    assert wait_until_gone(workers) == [], "the web worker outlived serve"
+
+
 def test_serve_gives_up_on_requests_after_the_grace_period() -> None:
     reference = create_report().report.reference
     web = start_web({"DONTPAY_SHUTDOWN_GRACE": "0"})

@@ -15,10 +15,12 @@ Content-Length before it is read (`RequestSizeMiddleware`).
 
 import copy
 import functools
+import multiprocessing
 import os
 import signal
 import socket
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +30,7 @@ from granian.constants import Interfaces
 from granian.log import LogLevels
 
 from .proxy import TrustedProxy
-from .shutdown import die_with_parent, take_stop_signals_in_one_thread
+from .shutdown import STOP_SIGNALS, die_with_parent, take_stop_signals_in_one_thread
 
 #: Threads that run the app (granian's "blocking threads"): Django's work is mostly CPU under
 #: the GIL, so more threads than this add queueing, not speed; 8 lets a few wait on the
@@ -80,12 +82,32 @@ def run_web_server(
         log_level=LogLevels.info,
         log_access=False,
     )
+    server.on_startup(_second_signal_stops_at_once)
     # The worker is forked from this process: it must not share a database connection.
     connections.close_all()
     server.serve(
         target_loader=functools.partial(_load_app, trusted_proxy, os.getpid()),
         wrap_loader=False,
     )
+
+
+def _second_signal_stops_at_once() -> None:
+    """Wrap the SIGTERM/SIGINT handler granian has just installed: the first signal drains as
+    granian does, a second kills the worker and exits at once."""
+    drain = signal.getsignal(signal.SIGTERM)
+    signalled: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if signalled:
+            for worker in multiprocessing.active_children():
+                worker.kill()
+            raise SystemExit(1)
+        signalled.append(signum)
+        if callable(drain):
+            drain(signum, frame)
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, stop)
 
 
 def _load_app(trusted_proxy: str | None, parent: int) -> Callable[..., Any]:
