@@ -223,7 +223,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="per concurrency level")
     parser.add_argument("--match-requests", type=int, default=300)
     parser.add_argument("--concurrency", default="10,50,100")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads per process")
+    parser.add_argument("--threads", type=int, default=8, help="app threads per web process")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="dontpay_web_load")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")

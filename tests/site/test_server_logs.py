@@ -1,67 +1,48 @@
-"""The web server's logs say each thing once: waitress's warning for every queued request is
-let through once and then summarised, never written per request."""
+"""The web server's logs say what the server did, never what people asked for: no line per
+request, even when requests queue for a thread (waitress wrote one per queued request), and no
+path, query string, address or body of anyone's request."""
 
-import logging
-import threading
-import time
+import secrets
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import httpx
 import pytest
-from waitress.task import ThreadedTaskDispatcher
 
-from dontpay.site.logs import Summarised
+from tests.processes import WebProcess, dontpay, wait_until_answering
+from tests.s3 import free_port
 
-
-class WaitingTask:
-    """A request that holds its thread until released, so that the rest queue behind it."""
-
-    def __init__(self, release: threading.Event) -> None:
-        self.release = release
-
-    def service(self) -> None:
-        self.release.wait(10)
-
-    def cancel(self) -> None:
-        pass
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_five_hundred_queued_requests_give_at_most_one_queue_warning(
-    capfd: pytest.CaptureFixture[str],
-) -> None:
-    dispatcher = ThreadedTaskDispatcher()
-    dispatcher.set_thread_count(1)
-    release = threading.Event()
-    try:
-        for _ in range(500):
-            dispatcher.add_task(WaitingTask(release))
-    finally:
-        release.set()
-        dispatcher.shutdown(cancel_pending=True, timeout=10)
-    lines = [line for line in capfd.readouterr().err.splitlines() if "Task queue depth" in line]
-    assert len(lines) <= 1  # one, or none if another test warned within the minute
+def test_a_queue_of_requests_leaves_no_trace_of_them_in_the_logs(tmp_path: Path) -> None:
+    secret = secrets.token_hex(16)
+    port = free_port()
+    out, err = tmp_path / "stdout.log", tmp_path / "stderr.log"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = dontpay(
+            "serve", "--port", str(port), "--threads", "1", stdout=stdout, stderr=stderr
+        )
+        web = WebProcess(process, f"http://127.0.0.1:{port}/")
+        try:
+            wait_until_answering(web.url, process)
+            started = err.read_text()
 
+            def ask(number: int) -> int:
+                url = f"{web.url}report/sign-in/?reference={secret}&n={number}"
+                headers = {"X-Forwarded-For": "203.0.113.77"}
+                return httpx.get(url, headers=headers, timeout=120).status_code
 
-def test_held_back_warnings_are_counted_in_the_next_one() -> None:
-    logger = logging.getLogger("dontpay.tests.summarised")
-    logger.propagate = False
-    passed: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            passed.append(record.getMessage())
-
-    handler = Keep()
-    handler.addFilter(Summarised(interval=0.2))
-    logger.addHandler(handler)
-    try:
-        for depth in range(1, 101):
-            logger.warning("Task queue depth is %d", depth)
-        logger.warning("total open connections reached the connection limit")
-        time.sleep(0.25)
-        logger.warning("Task queue depth is %d", 3)
-    finally:
-        logger.removeHandler(handler)
-    assert passed == [
-        "Task queue depth is 1",
-        "total open connections reached the connection limit",
-        "Task queue depth is 3 (and 99 more like this in the last 0.2 s, highest 100)",
-    ]
+            # 300 requests from 30 clients at once against one thread: most of them queue.
+            with ThreadPoolExecutor(30) as pool:
+                statuses = list(pool.map(ask, range(300)))
+        finally:
+            assert web.stop(signal.SIGTERM, timeout=60) == 0
+    assert statuses == [200] * 300
+    logs = out.read_text() + err.read_text()
+    for trace in (secret, "/report/sign-in/", "203.0.113.77", "127.0.0.1 -", "reference="):
+        assert trace not in logs
+    # The lines the requests added are a fixed few (the server stopping), not one per request.
+    added = err.read_text().removeprefix(started).splitlines()
+    assert len(added) < 20, added

@@ -3,6 +3,7 @@ tasks finish within a bounded grace period, then everything exits and nothing is
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -87,6 +88,39 @@ def test_serve_answers_requests_in_flight_then_exits(signum: int) -> None:
         httpx.get(f"{web.url}healthz", timeout=5)
 
 
+def start_an_upload_that_never_ends(url: str) -> socket.socket:
+    """A form post that passes the CSRF check and then sends only part of its body, so that the
+    app waits for the rest: a request in flight until the server gives up on it."""
+    with httpx.Client(base_url=url, timeout=30) as client:
+        page = client.get("/report/sign-in/")
+        token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    body = f"csrfmiddlewaretoken={token}&reference=".encode()
+    address = httpx.URL(url)
+    connection = socket.create_connection((address.host, address.port), timeout=30)
+    connection.sendall(
+        f"POST /report/sign-in/ HTTP/1.1\r\nHost: {address.host}:{address.port}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body) + 1000}\r\nCookie: {cookie}\r\n\r\n".encode()
+        + body
+    )
+    return connection
+
+
+def test_a_second_signal_stops_serve_at_once() -> None:
+    web = start_web({"DONTPAY_SHUTDOWN_GRACE": "60"})
+    workers = children_of(web.process.pid)
+    with start_an_upload_that_never_ends(web.url):
+        time.sleep(1)  # the app is reading the body
+        web.process.send_signal(signal.SIGTERM)
+        time.sleep(1)
+        assert web.process.poll() is None, "serve did not wait for the request in flight"
+        started = time.monotonic()
+        assert web.stop(signal.SIGTERM, timeout=30) == 1
+    assert time.monotonic() - started < 10
+    assert wait_until_gone(workers) == [], "the web worker outlived serve"
+
+
 def test_serve_gives_up_on_requests_after_the_grace_period() -> None:
     reference = create_report().report.reference
     web = start_web({"DONTPAY_SHUTDOWN_GRACE": "0"})
@@ -168,8 +202,9 @@ def alive(pid: int) -> bool:
 DEMO = [sys.executable, "-m", "dontpay.site.cli", "demo"]
 
 
-def start_demo(data_dir: Path) -> tuple[subprocess.Popen[str], int]:
-    """`dontpay demo` on its own embedded database; returns it and its worker's pid."""
+def start_demo(data_dir: Path) -> tuple[subprocess.Popen[str], list[int]]:
+    """`dontpay demo` on its own embedded database; returns it and its children's pids (its
+    task worker and its web server's worker)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DONTPAY_"))}
     env["PYTHONPATH"] = str(ROOT)
@@ -181,22 +216,44 @@ def start_demo(data_dir: Path) -> tuple[subprocess.Popen[str], int]:
         stdout=subprocess.DEVNULL,
     )
     wait_until_answering(f"http://127.0.0.1:{port}/", demo, timeout=400)
-    (worker,) = children_of(demo.pid)
-    return demo, worker
+    children = children_of(demo.pid)
+    assert len(children) == 2, "the demo runs a task worker and a web server worker"
+    return demo, children
+
+
+def wait_until_gone(pids: list[int], timeout: float = 30) -> list[int]:
+    """The pids still alive after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [pid for pid in pids if alive(pid)]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
-def test_stopping_the_demo_leaves_no_worker_behind(tmp_path: Path, signum: int) -> None:
-    demo, worker = start_demo(tmp_path / "demo")
+def test_stopping_the_demo_leaves_nothing_behind(tmp_path: Path, signum: int) -> None:
+    demo, children = start_demo(tmp_path / "demo")
     try:
         demo.send_signal(signum)
         status = demo.wait(timeout=60)
-        deadline = time.monotonic() + 30
-        while alive(worker) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not alive(worker), "the worker outlived the demo"
+        assert wait_until_gone(children) == [], "a child outlived the demo"
         assert status == (-signal.SIGKILL if signum == signal.SIGKILL else 0)
     finally:
         demo.kill()
-        if alive(worker):
-            os.kill(worker, signal.SIGKILL)
+        for pid in children:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_stopping_serve_leaves_no_web_worker_behind(signum: int) -> None:
+    web = start_web()
+    workers = children_of(web.process.pid)
+    try:
+        assert len(workers) == 1, "serve runs the app in one worker process"
+        web.stop(signum)
+        assert wait_until_gone(workers) == [], "the web worker outlived serve"
+    finally:
+        web.process.kill()
+        for pid in workers:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)

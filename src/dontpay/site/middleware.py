@@ -43,9 +43,9 @@ class RequestSizeMiddleware:
     """Refuse a request whose declared body is larger than the product accepts, with 413.
 
     The check reads only the Content-Length header, before anything reads the body (CSRF,
-    forms, the API), so a body too large to be an upload is never held or parsed. The web
-    server refuses the same bodies, earlier still (`dontpay.site.server`); this covers any other
-    WSGI server and gives the person a page that says what to do.
+    forms, the API): the web server (granian, `site/server.py`) hands the body to the app only
+    as the app reads it, so a body too large to be an upload is never read, held or parsed.
+    The person gets a page that says what to do.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -337,7 +337,8 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
-# Logs hold no content: requests are not logged with bodies, and errors go to stderr only.
+# Logs hold no content: requests are not logged (the web server keeps no access log, see
+# site/server.py), and errors go to stderr only.
 # PDF rendering quotes content in its warnings (a missing glyph, an image), so its records lose
 # their arguments before they are written (see site/logs.py).
 LOGGING = {
@@ -345,11 +346,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "without_arguments": {"()": "dontpay.site.logs.WithoutArguments"},
-        "summarised": {"()": "dontpay.site.logs.Summarised", "interval": 60},
     },
     "handlers": {
         "stderr": {"class": "logging.StreamHandler"},
-        "stderr_summarised": {"class": "logging.StreamHandler", "filters": ["summarised"]},
         "stderr_without_content": {
             "class": "logging.StreamHandler",
             "filters": ["without_arguments"],
@@ -357,8 +356,6 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        # waitress's queue-depth and connection-limit warnings: the first, then one a minute.
-        "waitress": {"handlers": ["stderr_summarised"], "level": "WARNING", "propagate": False},
         "weasyprint": {
             "handlers": ["stderr_without_content"],
             "level": "WARNING",

@@ -1,66 +1,60 @@
-"""Stopping cleanly on SIGTERM or SIGINT, as a service manager or container runtime asks.
+"""Stopping cleanly on SIGTERM or SIGINT, as a service manager or container runtime asks, and
+never leaving a child process behind.
 
-The web server stops accepting connections at once, lets the requests it has already received
-finish and their responses go out, then exits; a request still running after the grace period
-is abandoned. The worker finishes the task it is running (or gives up on it after the grace
-period, when the task is marked failed), then exits.
+The web server (`site/server.py`) stops accepting connections at once, lets the requests it has
+already received finish and their responses go out, then exits; a request still running after
+``DONTPAY_SHUTDOWN_GRACE`` seconds is abandoned. The worker finishes the task it is running (or
+gives up on it after the grace period, when the task is marked failed), then exits.
+
+A process stops when its main thread runs its SIGTERM handler. Linux may hand the signal to any
+thread, and CPython only notices one handed to another thread when the main thread next runs
+Python: granian's worker waits in a lock meanwhile, so while the app's threads were busy (hashing
+a passphrase) it sometimes never stopped and was killed at the end of the grace period, its
+finished requests' connections cut. `take_stop_signals_in_one_thread` makes delivery certain.
+
+Both `serve` and `demo` start child processes (the web server's worker; the demo's task worker).
+If the parent is killed outright, which no signal handler sees, Linux stops the children too
+(`die_with_parent`).
 """
 
-import logging
+import ctypes
+import os
 import signal
+import sys
 import threading
-import time
-from types import FrameType
-from typing import Any
 
-from waitress import wasyncore
-from waitress.channel import HTTPChannel
-
-log = logging.getLogger(__name__)
-
-#: How often the serving loop looks up from the network to see whether it was asked to stop.
-_POLL_SECONDS = 0.2
+_PR_SET_PDEATHSIG = 1
 
 
-def stop_on_signals() -> threading.Event:
-    """An event set by the first SIGTERM or SIGINT; a second one stops the process at once."""
-    stopping = threading.Event()
-
-    def ask_to_stop(signum: int, frame: FrameType | None) -> None:
-        if stopping.is_set():
-            raise SystemExit(1)
-        log.warning(
-            "Received %s: finishing in-flight work, then stopping", signal.strsignal(signum)
-        )
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, ask_to_stop)
-    signal.signal(signal.SIGINT, ask_to_stop)
-    return stopping
+def die_with_parent(parent: int, signum: signal.Signals) -> None:
+    """In a child process of `parent`: have Linux send `signum` to the child when the parent
+    dies, even by SIGKILL, so that the child is never left running re-parented to PID 1. If the
+    parent has already gone, the signal is sent now. Elsewhere than Linux, nothing happens."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, int(signum))
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os.kill(os.getpid(), signum)
 
 
-def serve_until_stopped(server: Any, grace_seconds: float) -> None:
-    """Run a waitress server until SIGTERM/SIGINT, then drain it within `grace_seconds`."""
-    stopping = stop_on_signals()
-    socket_map = server._map
-    while not stopping.is_set():
-        wasyncore.loop(timeout=_POLL_SECONDS, map=socket_map, use_poll=True, count=1)
-    # Refuse new connections, then keep the loop running (it sends the responses) until no
-    # received request is unanswered or the grace period is over.
-    wasyncore.dispatcher.close(server)
-    deadline = time.monotonic() + grace_seconds
-    while _requests_in_flight(socket_map) and time.monotonic() < deadline:
-        wasyncore.loop(timeout=_POLL_SECONDS, map=socket_map, use_poll=True, count=1)
-    if _requests_in_flight(socket_map):
-        log.warning("Stopping with requests still unanswered after %s s", grace_seconds)
-    # The grace period is over: do not wait for threads still working on a request (they are
-    # daemon threads, and their answer can no longer be sent).
-    server.task_dispatcher.shutdown(timeout=0)
-    wasyncore.close_all(socket_map)
+STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
-def _requests_in_flight(socket_map: dict[int, Any]) -> bool:
-    return any(
-        isinstance(channel, HTTPChannel) and (channel.requests or channel.total_outbufs_len)
-        for channel in list(socket_map.values())
-    )
+def take_stop_signals_in_one_thread() -> None:
+    """Block SIGTERM and SIGINT in this thread and every thread started from it later, and
+    start one thread that waits for them and calls whatever handler is installed when one
+    arrives (as the main thread would). Call it in the main thread before other threads start."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+    def relay() -> None:
+        while True:
+            signum = signal.sigwait(STOP_SIGNALS)
+            handler = signal.getsignal(signum)
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+                signal.raise_signal(signum)  # the default: the process ends
+
+    threading.Thread(target=relay, name="stop-signals", daemon=True).start()

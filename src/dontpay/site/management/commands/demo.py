@@ -1,6 +1,6 @@
 """`dontpay demo`: the whole product on one machine, for a first look."""
 
-import ctypes
+import functools
 import os
 import signal
 import subprocess
@@ -15,6 +15,7 @@ from dontpay.bank.tokens import create_token
 from dontpay.site.commands import BadInput, ProductCommand
 from dontpay.site.demo_data import DEMO_PASSWORD, demo_logins, demo_reports, demo_statistics
 from dontpay.site.server import run_web_server
+from dontpay.site.shutdown import die_with_parent
 
 
 class Command(ProductCommand):
@@ -62,7 +63,8 @@ class Command(ProductCommand):
         worker = subprocess.Popen(
             [sys.executable, "-m", "dontpay.site.cli", "worker"],
             env=os.environ.copy(),
-            preexec_fn=_stop_when_parent_dies,
+            # The worker finishes its task (within the grace period) if the demo is killed.
+            preexec_fn=functools.partial(die_with_parent, os.getpid(), signal.SIGTERM),
         )
         try:
             run_web_server("127.0.0.1", options["port"])
@@ -82,14 +84,3 @@ def stop_child(process: subprocess.Popen[bytes], grace_seconds: float) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _stop_when_parent_dies() -> None:
-    """In the child: have Linux send SIGTERM when the demo dies, even by SIGKILL, so the
-    worker is never left behind re-parented to PID 1. Elsewhere, nothing happens."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
