@@ -53,14 +53,14 @@ def test_the_record_speaks_the_chosen_language(page: Page, language: str, tmp_pa
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator("#platform")).to_have_value("instagram")
     page.locator("#profile_url").fill("not a link")
-    page.locator("button[value=add]").click()
+    page.locator(".govuk-button[value=add]").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     assert "https://example.com/name" in summary.inner_text()
     expect(page.locator("#profile_url")).to_have_value("not a link")  # kept as typed
     look("section-error")
     page.locator("#profile_url").fill("instagram.com/bad_actor_99")
-    page.locator("button[value=add]").click()
+    page.locator(".govuk-button[value=add]").click()
     expect(page.locator(".govuk-summary-list__key")).to_have_count(1)
     look("section-item")
 
@@ -87,3 +87,24 @@ def test_the_record_speaks_the_chosen_language(page: Page, language: str, tmp_pa
     expect(page.get_by_test_id("done")).to_be_visible()
     look("sent")
     assert problems == {}
+
+
+def test_enter_in_a_field_saves_rather_than_switching_language(page: Page) -> None:
+    """The language buttons also send a section's form, and come first in the page: Enter (a
+    phone keyboard's Go) must still press the form's own first button, as it always did."""
+    page.goto("/report/")
+    page.locator("button[name=language][value=ur]").click()
+    page.locator("input[value=no]").check()
+    page.locator("form .govuk-button").click()
+    page.goto("/report/record/who/")
+    page.locator("#username").fill("@bad_actor_99")
+    page.locator("#username").press("Enter")
+    expect(page.locator(".govuk-summary-list__key")).to_have_count(1)  # saved, and added
+    expect(page.locator("html")).to_have_attribute("lang", "ur")
+    page.goto("/report/record/contact/")
+    page.locator("#phone").fill("07700 900123")
+    page.locator("#phone").press("Enter")
+    expect(page).to_have_url(re.compile("/report/evidence/$"))  # saved, and on to the next part
+    expect(page.locator("html")).to_have_attribute("lang", "ur")
+    page.goto("/report/record/contact/")
+    expect(page.locator("#phone")).to_have_value("07700 900123")
