@@ -51,3 +51,21 @@ def test_if_nobody_answers_what_was_typed_is_sent_not_lost(page: Page) -> None:
     # The server had not closed the record yet, so the page's own send saved it.
     page.goto("/report/record/your-account/")
     expect(page.get_by_role("textbox").first).to_have_value(words)
+
+
+def test_the_countdown_speaks_welsh_where_the_browser_knows_no_welsh(page: Page) -> None:
+    """Chromium has no Welsh words for units of time, so the countdown uses the page's own."""
+    page.clock.install()
+    page.goto("/report/")
+    page.locator("button[name=language][value=cy]").click()
+    page.locator("input[value=no]").check()
+    page.locator("form .govuk-button").click()
+    page.locator(".govuk-grid-row form .govuk-button").first.click()  # written them down
+    countdown = page.locator("[data-dp-countdown]")
+    page.clock.run_for((IDLE_SECONDS - WARNING_SECONDS + 1) * 1000)
+    expect(page.get_by_role("dialog")).to_be_visible()
+    expect(countdown).to_have_text("2 munud")
+    page.clock.run_for(70_000)
+    expect(countdown).to_have_text("1 munud")
+    page.clock.run_for(45_000)
+    expect(countdown).to_have_text("1 munud")  # never "5 seconds"

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from dontpay.domain.guidance import load_pack
 
@@ -43,4 +44,9 @@ def record_pages(request: HttpRequest) -> dict[str, Any]:
         "idle_minutes": IDLE_SECONDS // 60,
         "warning_seconds": WARNING_SECONDS,
         "warning_minutes": WARNING_SECONDS // 60,
+        # The countdown's words for each whole minute, for a browser that has none of its own.
+        "warning_minute_words": [
+            ngettext("%(minutes)s minute", "%(minutes)s minutes", count) % {"minutes": count}
+            for count in range(1, WARNING_SECONDS // 60 + 1)
+        ],
     }

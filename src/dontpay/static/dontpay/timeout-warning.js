@@ -15,13 +15,23 @@ if (dialog && typeof dialog.showModal === "function") {
   let warnTimer, closeTimer, tick;
 
   // "2 minutes", "45 seconds" in the page's language, plural forms included, from the
-  // browser's own locale data: the server's catalogue has no words for every count.
+  // browser's own locale data: the server's catalogue has no words for every count. A browser
+  // with no data for the language (Chromium has none for Welsh) would say them in English, so
+  // it counts whole minutes instead, in the catalogue's words that the page carries.
+  const language = document.documentElement.lang;
+  const known = Intl.NumberFormat.supportedLocalesOf([language]).length > 0;
   const inWords = (unit) =>
-    new Intl.NumberFormat(document.documentElement.lang, { style: "unit", unit, unitDisplay: "long" });
+    new Intl.NumberFormat(language, { style: "unit", unit, unitDisplay: "long" });
   const minutes = inWords("minute");
   const seconds = inWords("second");
+  const minuteWords = [...dialog.querySelector("template[data-dp-minute-words]").content.children]
+    .map((phrase) => phrase.textContent);
   const minutesLeft = (ms) => {
     const left = Math.max(0, Math.ceil(ms / 1000));
+    if (!known) {
+      const whole = Math.min(Math.max(Math.ceil(left / 60), 1), minuteWords.length);
+      return minuteWords[whole - 1];
+    }
     return left > 60 ? minutes.format(Math.ceil(left / 60)) : seconds.format(left);
   };
 
