@@ -257,3 +257,17 @@ def test_the_page_refusing_a_wrong_host_speaks_the_browsers_language() -> None:
     page = response.content.decode()
     assert '<html lang="ur" dir="rtl"' in page
     assert "معذرت، سروس میں کوئی مسئلہ ہے" in page  # "Sorry, there is a problem with the service"
+
+
+def test_switching_language_as_the_record_closes_still_switches_it() -> None:
+    """The record closed while the page was open: what was typed is kept as ever, and the
+    sign-in page comes in the language the person pressed, not the one they left."""
+    client = Client()
+    client.post("/report/", {"under_18": "no"})
+    session = client.session
+    session["report_seen"] -= 21 * 60
+    session.save()
+    typed = {"text": "He said he would post it tonight", "language": "cy"}
+    closed = client.post("/report/record/your-account/", typed)
+    assert closed["Location"] == "/report/sign-in/?closed=kept"
+    assert '<html lang="cy" dir="ltr"' in client.get(closed["Location"]).content.decode()

@@ -104,6 +104,9 @@ def report_required(view: View) -> View:
             kept = False
             if request.method == "POST" and closed_for_inactivity(request) and "slug" in kwargs:
                 kept = _keep_typed(request, kwargs["slug"], record_closed=True)
+            if request.method == "POST" and "language" in request.POST:
+                # A section's language button: the sign-in page comes in the chosen language.
+                remember_language(request, request.POST["language"])
             url = reverse("help:report_sign_in")
             if closed_for_inactivity(request):
                 url += "?closed=kept" if kept else "?closed=idle"
