@@ -271,3 +271,26 @@ def test_switching_language_as_the_record_closes_still_switches_it() -> None:
     closed = client.post("/report/record/your-account/", typed)
     assert closed["Location"] == "/report/sign-in/?closed=kept"
     assert '<html lang="cy" dir="ltr"' in client.get(closed["Location"]).content.decode()
+
+
+def test_switching_language_keeps_only_what_could_be_saved() -> None:
+    """A switch of language seals what was typed into the session only if the record could
+    hold it: a longer answer (odd Unicode and all) comes back at once, with the reason in the
+    new language, and nothing is kept; an answer that fits is kept, compactly."""
+    client = Client()
+    client.post("/report/", {"under_18": "no"})
+    odd = "\u202e\u0301\U0001f600\u0645"
+    too_long = odd * (50_000 // len(odd) + 1)
+    shown = client.post("/report/record/your-account/", {"text": too_long, "language": "cy"})
+    assert shown.status_code == 400
+    assert shown["Content-Language"] == "cy"
+    page = shown.content.decode()
+    assert '<html lang="cy" dir="ltr"' in page
+    assert "Rhaid i hyn fod yn 50,000 nod neu lai" in page
+    assert too_long in page  # shown again as typed
+    assert "report_draft" not in client.session
+    fits = odd * (50_000 // len(odd))
+    kept = client.post("/report/record/your-account/", {"text": fits, "language": "ur"})
+    assert kept.status_code == 302
+    assert len(client.session["report_draft"]) < 2 * len(fits.encode())
+    assert fits in client.get("/report/record/your-account/").content.decode()

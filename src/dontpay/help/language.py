@@ -46,7 +46,7 @@ class VictimLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Content-Language", translation.get_language())
         patch_vary_headers(response, ("Accept-Language",))
         return response
 
@@ -86,9 +86,13 @@ def choose_language(request: HttpRequest) -> HttpResponse:
 
 def remember_language(request: HttpRequest, language: object) -> None:
     """Keep `language` for the rest of this visit, if we speak it and one of our own pages
-    asked for it (an unknown language, or a post from elsewhere, is ignored)."""
+    asked for it (an unknown language, or a post from elsewhere, is ignored), starting with
+    this response."""
     if supported(language) and _from_this_site(request):
+        assert isinstance(language, str)
         request.session[SESSION_KEY] = language
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
 
 
 def _from_this_site(request: HttpRequest) -> bool:

@@ -195,7 +195,7 @@ def draft_section(request: HttpRequest, report: Report) -> str | None:
 def _store_draft(request: HttpRequest, reference: str, draft: dict[str, Any]) -> None:
     secret = _cookie_secret(request)
     assert secret is not None
-    sealed = _seal(secret, json.dumps(draft).encode(), f"{reference}:draft")
+    sealed = _seal(secret, json.dumps(draft, ensure_ascii=False).encode(), f"{reference}:draft")
     request.session[_DRAFT] = sealed
 
 

@@ -39,7 +39,7 @@ from dontpay.cases.throttle import TooManyAttempts
 from dontpay.cases.vault import holding_owner_key
 from dontpay.domain.evidence import EvidenceRejected
 from dontpay.domain.evidence.limits import describe_size
-from dontpay.domain.reports import SECTIONS, InvalidRecord, section
+from dontpay.domain.reports import SECTIONS, InvalidRecord, check_lengths, section
 from dontpay.intel.profile_photos import (
     NotAnImage,
     mark_profile_photo,
@@ -302,11 +302,18 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
         values = {**values, **{k: v for k, v in draft.values.items() if v}}
     if request.method == "POST" and "language" in request.POST:
         # The language chooser on this page sends the section's form along (no script needed):
-        # what was typed comes back, unsaved and unchecked, in the new language.
-        _keep_typed(request, slug, record_closed=False)
+        # what was typed comes back, unsaved and unchecked, in the new language. An answer too
+        # long to save is not kept, but shown again at once with the reason, in that language.
         remember_language(request, request.POST["language"])
-        return redirect(request.path)
-    if request.method == "POST":
+        typed = {f.name: request.POST.get(f.name, "") for f in current.fields}
+        try:
+            check_lengths(current, typed)
+        except InvalidRecord as problem:
+            values, errors = typed, problem.errors
+        else:
+            _keep_typed(request, slug, record_closed=False)
+            return redirect(request.path)
+    elif request.method == "POST":
         values = {f.name: request.POST.get(f.name, "") for f in current.fields}
         action = request.POST.get("action", "continue")
         try:

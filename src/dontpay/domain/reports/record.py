@@ -315,10 +315,27 @@ def check_room_for_item(target: Section, items: list[Any]) -> None:
         )
 
 
-def _clean(field: Field, value: str) -> str:
+def check_lengths(target: Section, raw: Mapping[str, str]) -> None:
+    """Raise `InvalidRecord` for any answer longer than its field can hold, checking nothing
+    else: what a person typed and has not saved is kept only if it could be saved."""
+    errors: dict[str, str] = {}
+    for field in target.fields:
+        try:
+            _check_length(field, str(raw.get(field.name, "")).strip())
+        except ValueError as problem:
+            errors[field.name] = problem.args[0]
+    if errors:
+        raise InvalidRecord(errors)
+
+
+def _check_length(field: Field, value: str) -> None:
     limit = MAX_LONG_TEXT if field.kind == "long-text" else MAX_TEXT
     if len(value) > limit:
         raise ValueError(words("This must be {limit} characters or fewer", limit=limit))
+
+
+def _clean(field: Field, value: str) -> str:
+    _check_length(field, value)
     if "\x00" in value:
         raise ValueError(words("This contains a character that cannot be stored"))
     match field.kind:
