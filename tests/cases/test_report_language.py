@@ -82,7 +82,7 @@ def test_the_pdf_has_headings_in_the_persons_language_and_in_english(
         assert re.search(rf"/\s*{english}\b", text), english  # the English beside it
     # The record's own sections, items and labels are in both languages too; what the person
     # wrote, and a name such as the app's, once, as written.
-    for english in ("Who contacted you", "Account 1", "App or site"):
+    for english in ("Who contacted you", "Account 1", "App or site", "Nothing recorded"):
         assert re.search(r"/\s*" + r"\s+".join(english.split()) + r"\b", text), english
     assert "ali_1990" in text
     assert "/ Instagram" not in text

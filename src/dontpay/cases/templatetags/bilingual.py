@@ -13,7 +13,8 @@ from dontpay.help.words import translated
 
 register = template.Library()
 
-#: Every heading the PDF shows in two languages (marked here so they are extracted).
+#: Every heading and fixed phrase the PDF shows in two languages (marked here so they are
+#: extracted).
 HEADINGS = frozenset(
     {
         gettext_noop("Report"),
@@ -33,6 +34,9 @@ HEADINGS = frozenset(
         gettext_noop("Size"),
         gettext_noop("Uploaded"),
         gettext_noop("Chain of custody"),
+        gettext_noop("Nothing recorded"),
+        gettext_noop("No dates recorded"),
+        gettext_noop("No files were uploaded"),
     }
 )
 
