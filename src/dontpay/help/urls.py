@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import language, report_views, send_views, spread_views, views
+from . import evidence_views, language, report_views, send_views, spread_views, views
 
 app_name = "help"
 urlpatterns = [
@@ -25,10 +25,10 @@ urlpatterns = [
     path("report/sign-out/", report_views.report_sign_out, name="report_sign_out"),
     path("report/record/", report_views.report_overview, name="report_overview"),
     path("report/record/<slug:slug>/", report_views.report_section, name="report_section"),
-    path("report/evidence/", report_views.report_evidence, name="report_evidence"),
+    path("report/evidence/", evidence_views.report_evidence, name="report_evidence"),
     path(
         "report/evidence/<int:pk>/thumbnail/",
-        report_views.evidence_thumbnail,
+        evidence_views.evidence_thumbnail,
         name="evidence_thumbnail",
     ),
     path("report/download/", report_views.report_download, name="report_download"),
