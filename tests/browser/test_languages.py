@@ -57,7 +57,10 @@ def english_words(page: Page) -> set[str]:
     text = page.evaluate(VISIBLE_TEXT)
     for name in NAMES:
         text = text.replace(name, " ")
-    without_addresses = re.sub(r"\S*[/@]\S*|\S+\.[a-z]{2,}\S*", " ", text)
+    # A record's reference and passphrase ("DP-HY1B-HBGB", "7BF0-WE2K-…") are random letters
+    # and digits, which may happen to hold "we" or "on" between digits.
+    without_codes = re.sub(r"\b[A-Z0-9]{2,4}(?:-[A-Z0-9]{4})+\b", " ", text)
+    without_addresses = re.sub(r"\S*[/@]\S*|\S+\.[a-z]{2,}\S*", " ", without_codes)
     # Whole words in any script: "notés" is French, not "not" followed by something else.
     return set(re.findall(r"[^\W\d_]+", without_addresses.lower())) & ENGLISH_WORDS
 
