@@ -21,7 +21,13 @@ from dontpay.cases.sharing import consent_to_linking, send_report
 from dontpay.cases.vault import holding_owner_key
 from dontpay.intel.models import EvidenceText
 from tests.intel.test_ocr_task import chat_screenshot
-from tests.processes import ROOT, dontpay, start_web, wait_until_answering
+from tests.processes import (
+    ROOT,
+    dontpay,
+    dontpay_environment,
+    start_web,
+    wait_until_answering,
+)
 from tests.s3 import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -181,6 +187,38 @@ def test_the_worker_stops_a_task_that_outlives_the_grace_period() -> None:
     finally:
         worker.kill()
     assert DBTaskResult.objects.get().status == "FAILED"  # recorded, so it can be queued again
+
+
+#: A stand-in for the demo that starts the task worker as the demo does, from a process with
+#: more than one thread (as the demo has, for its web server), then waits to be killed.
+THREADED_PARENT = """
+import threading, time
+import django
+django.setup()
+from dontpay.site.management.commands.demo import start_worker
+for _ in range(50):
+    threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
+start_worker()
+time.sleep(600)
+"""
+
+
+def test_the_demo_worker_finishes_its_task_when_the_demo_is_killed() -> None:
+    # Linux signals a child once each time it hands it to another parent: to the dead demo's
+    # other threads, then to PID 1. Taken as a second SIGTERM, that abandoned the task at once.
+    queue_screenshot()
+    parent = subprocess.Popen(
+        [sys.executable, "-c", THREADED_PARENT], env=dontpay_environment(), cwd=ROOT
+    )
+    try:
+        wait_for_status("RUNNING")
+        (worker,) = children_of(parent.pid)
+        parent.kill()
+        parent.wait(timeout=30)
+        assert wait_until_gone([worker], timeout=60) == [], "the worker outlived the demo"
+    finally:
+        parent.kill()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
 def children_of(pid: int) -> list[int]:

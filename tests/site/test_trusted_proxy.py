@@ -69,6 +69,18 @@ def test_a_malformed_hop_or_scheme_leaves_the_proxy_as_the_client() -> None:
     assert "HTTP_X_FORWARDED_PROTO" not in environ
 
 
+def test_an_ipv4_address_written_as_ipv6_is_the_same_address() -> None:
+    # A server listening on :: sees the IPv4 proxy at 127.0.0.1 as ::ffff:127.0.0.1.
+    environ = seen(
+        "127.0.0.1",
+        "::ffff:127.0.0.1",
+        x_forwarded_for="::ffff:203.0.113.9",
+        x_forwarded_proto="https",
+    )
+    assert environ["REMOTE_ADDR"] == "203.0.113.9"
+    assert environ["wsgi.url_scheme"] == "https"
+
+
 def test_a_trusted_proxy_that_is_not_an_address_is_refused() -> None:
     result = run_dontpay("serve", "--trusted-proxy", "proxy.internal", timeout=120)
     assert result.returncode == 2
@@ -92,7 +104,8 @@ def production(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def behind(production: dict[str, str], request: pytest.FixtureRequest) -> Iterator[WebProcess]:
-    web = start_web(production, "--trusted-proxy", request.param)
+    proxy, *listening = request.param.split(" on ")
+    web = start_web(production, "--trusted-proxy", proxy, *[f"--host={host}" for host in listening])
     try:
         yield web
     finally:
@@ -103,7 +116,8 @@ FROM_THE_PROXY = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("behind", ["127.0.0.1"], indirect=True)
+# Listening on :: too, the server sees the proxy's IPv4 address written as IPv6.
+@pytest.mark.parametrize("behind", ["127.0.0.1", "127.0.0.1 on ::"], indirect=True)
 def test_behind_the_trusted_proxy_https_and_the_address_are_detected(behind: WebProcess) -> None:
     answer = httpx.get(f"{behind.url}healthz", headers=FROM_THE_PROXY, timeout=30)
     assert answer.headers["Strict-Transport-Security"].startswith("max-age=")

@@ -31,11 +31,16 @@ FORWARDING_HEADERS = (
 
 
 def canonical_address(text: str) -> str | None:
-    """An IP address in its canonical form (so ``::1`` and ``0::1`` are one), or None."""
+    """An IP address in its canonical form (so ``::1`` and ``0::1`` are one), or None. An IPv4
+    address written as IPv6 (``::ffff:127.0.0.1``, as a server listening on ``::`` sees an IPv4
+    client) is the IPv4 address: one proxy, and one client, whichever way it is written."""
     try:
-        return str(ipaddress.ip_address(text.strip()))
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(address)
 
 
 class TrustedProxy:

@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import FrameType
 from typing import Any
 
@@ -29,7 +29,7 @@ from granian import Granian
 from granian.constants import Interfaces
 from granian.log import LogLevels
 
-from .proxy import TrustedProxy
+from .proxy import TrustedProxy, WSGIApp
 from .shutdown import STOP_SIGNALS, die_with_parent, take_stop_signals_in_one_thread
 
 #: Threads that run the app (granian's "blocking threads"): Django's work is mostly CPU under
@@ -119,7 +119,43 @@ def _load_app(trusted_proxy: str | None, parent: int) -> Callable[..., Any]:
     take_stop_signals_in_one_thread()
     from .wsgi import application
 
-    return TrustedProxy(application, trusted_proxy)
+    return WithoutProcessEnvironment(TrustedProxy(application, trusted_proxy), os.environ)
+
+
+#: The variables granian sets itself in every request's environ, over any the process has.
+EVERY_REQUEST = frozenset(
+    {
+        "GATEWAY_INTERFACE",
+        "PATH_INFO",
+        "QUERY_STRING",
+        "REMOTE_ADDR",
+        "REQUEST_METHOD",
+        "SCRIPT_NAME",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "SERVER_PROTOCOL",
+        "SERVER_SOFTWARE",
+    }
+)
+
+
+class WithoutProcessEnvironment:
+    """WSGI middleware: granian starts every request's environ from a copy of the process's
+    environment (`granian/wsgi.py`), so `SECRET_KEY`, `DONTPAY_MASTER_KEY`, the passwords in
+    `DATABASE_URL` and the AWS keys would be in every `request.META`, for an error page or
+    report to show. A variable is removed unless the request set it to another value."""
+
+    def __init__(self, app: WSGIApp, process_environment: Mapping[str, str]) -> None:
+        self.app = app
+        self.inherited = {
+            name: value for name, value in process_environment.items() if name not in EVERY_REQUEST
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        for name, value in self.inherited.items():
+            if environ.get(name) == value:
+                del environ[name]
+        return self.app(environ, start_response)
 
 
 def refuse_a_taken_port(host: str, port: int) -> None:

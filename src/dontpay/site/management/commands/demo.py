@@ -60,18 +60,25 @@ class Command(ProductCommand):
             "Press Ctrl-C to stop.",
         ]
         self.stdout.write("\n".join(lines))
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "dontpay.site.cli", "worker"],
-            env=os.environ.copy(),
-            # The worker finishes its task (within the grace period) if the demo is killed.
-            preexec_fn=functools.partial(die_with_parent, os.getpid(), signal.SIGTERM),
-        )
+        worker = start_worker()
         try:
             run_web_server("127.0.0.1", options["port"])
         except OSError as problem:
             raise BadInput(f"--port: cannot listen on {options['port']}: {problem}") from None
         finally:
             stop_child(worker, settings.DONTPAY_SHUTDOWN_GRACE)
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """The demo's task worker. If the demo is killed, Linux sends it SIGHUP, and it finishes
+    its task (within the grace period) before it exits. Not SIGTERM: Linux sends the signal
+    again as the dead demo's threads exit one after another, and a second SIGTERM would stop
+    the task at once."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dontpay.site.cli", "worker"],
+        env=os.environ.copy(),
+        preexec_fn=functools.partial(die_with_parent, os.getpid(), signal.SIGHUP),
+    )
 
 
 def stop_child(process: subprocess.Popen[bytes], grace_seconds: float) -> None:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 class GracefulWorker(Worker):
     """django-tasks-db's worker, with a bound on how long a stopping worker waits for its task.
 
-    On SIGTERM or SIGINT the task in progress may finish; if it is still running after the
+    On SIGTERM, SIGINT or SIGHUP the task in progress may finish; if it is still running after the
     grace period it is interrupted (and recorded as failed, so it can be queued again), and if
     it cannot be interrupted (stuck in native code) the process exits a few seconds later.
     """
@@ -34,6 +34,13 @@ class GracefulWorker(Worker):
             signal.signal(signal.SIGALRM, self._give_up)
             signal.setitimer(signal.ITIMER_REAL, self.grace_seconds)
         super().shutdown(signum, frame)
+
+    def parent_gone(self, signum: int, frame: FrameType | None) -> None:
+        """SIGHUP: the process that started this worker has died (`dontpay demo`). Stop as on
+        SIGTERM, but never at once: Linux repeats the signal as the dead parent's threads exit,
+        which is nobody insisting."""
+        if self.running:
+            self.shutdown(signum, frame)
 
     def _give_up(self, signum: int, frame: FrameType | None) -> None:
         log.warning("The running task did not finish within %s s; stopping it", self.grace_seconds)
@@ -83,6 +90,7 @@ class Command(ProductCommand):
         stop = threading.Event()
         start_housekeeping(stop)
         worker.configure_signals()
+        signal.signal(signal.SIGHUP, worker.parent_gone)
         try:
             worker.run()
             # The task finished within its grace period: exiting must not race the alarm.
