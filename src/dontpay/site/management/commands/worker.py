@@ -28,6 +28,7 @@ class GracefulWorker(Worker):
     """
 
     grace_seconds: float = 20.0
+    parent_has_gone: bool = False
 
     def shutdown(self, signum: int, frame: FrameType | None) -> None:
         if self.running and self.running_task:
@@ -38,7 +39,13 @@ class GracefulWorker(Worker):
     def parent_gone(self, signum: int, frame: FrameType | None) -> None:
         """SIGHUP: the process that started this worker has died (`dontpay demo`). Stop as on
         SIGTERM, but never at once: Linux repeats the signal as the dead parent's threads exit,
-        which is nobody insisting."""
+        which is nobody insisting. A repeat can arrive while this handler runs, and Python then
+        runs the handler again inside it, so later ones are ignored first and a flag makes the
+        stop happen once."""
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        if self.parent_has_gone:
+            return
+        self.parent_has_gone = True
         if self.running:
             self.shutdown(signum, frame)
 
