@@ -10,6 +10,8 @@ from django.test import Client
 from dontpay.cases.models import Report
 from dontpay.help.templatetags.plan_tags import paragraphs
 
+from .test_report_views import leave_idle
+
 pytestmark = pytest.mark.django_db
 
 
@@ -264,9 +266,7 @@ def test_switching_language_as_the_record_closes_still_switches_it() -> None:
     sign-in page comes in the language the person pressed, not the one they left."""
     client = Client()
     client.post("/report/", {"under_18": "no"})
-    session = client.session
-    session["report_seen"] -= 21 * 60
-    session.save()
+    leave_idle(client)
     typed = {"text": "He said he would post it tonight", "language": "cy"}
     closed = client.post("/report/record/your-account/", typed)
     assert closed["Location"] == "/report/sign-in/?closed=kept"
