@@ -75,6 +75,18 @@ def test_typing_lost_to_the_idle_timeout_comes_back_after_the_passphrase(client:
     assert typed["text"] not in client.get("/report/record/your-account/").content.decode()
 
 
+def test_typing_too_long_to_save_is_not_kept_when_the_record_closes(client: Client) -> None:
+    """An answer over the record's limit could never be saved: the record closing for
+    inactivity does not seal it into the session (it would grow the session row by megabytes)."""
+    start(client)
+    client.post("/report/saved/")
+    leave_idle(client)
+    too_long = "\u202e\U0001f600" * 25_001
+    response = client.post("/report/record/your-account/", {"text": too_long, "action": "continue"})
+    assert response["Location"] == "/report/sign-in/?closed=idle"
+    assert "report_draft" not in client.session
+
+
 def test_typing_lost_to_the_timeout_is_not_given_to_another_browser(client: Client) -> None:
     reference, passphrase = start(client)
     leave_idle(client)

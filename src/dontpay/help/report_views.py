@@ -29,7 +29,7 @@ from dontpay.cases.reports import (
 )
 from dontpay.cases.throttle import TooManyAttempts
 from dontpay.cases.vault import holding_owner_key
-from dontpay.domain.reports import SECTIONS, InvalidRecord, check_lengths, section
+from dontpay.domain.reports import SECTIONS, InvalidRecord, Section, check_lengths, section
 from dontpay.intel.scanning import payment_accounts_reported_before
 
 from .actions import action_number
@@ -73,7 +73,10 @@ def report_required(view: View) -> View:
         if opened is None:
             kept = False
             if request.method == "POST" and closed_for_inactivity(request) and "slug" in kwargs:
-                kept = _keep_typed(request, kwargs["slug"], record_closed=True)
+                try:
+                    kept = _keep_typed(request, section(kwargs["slug"]), record_closed=True)
+                except (KeyError, InvalidRecord):
+                    kept = False
             if request.method == "POST" and "language" in request.POST:
                 # A section's language button: the sign-in page comes in the chosen language.
                 remember_language(request, request.POST["language"])
@@ -89,13 +92,13 @@ def report_required(view: View) -> View:
     return wrapped
 
 
-def _keep_typed(request: HttpRequest, slug: str, *, record_closed: bool) -> bool:
-    try:
-        fields = section(slug).fields
-    except KeyError:
-        return False
-    typed = {f.name: request.POST.get(f.name, "") for f in fields}
-    return keep_draft(request, slug, typed, record_closed=record_closed)
+def _keep_typed(request: HttpRequest, current: Section, *, record_closed: bool) -> bool:
+    """Seal what was posted to section `current` for when it is next shown; False if it cannot
+    be kept. An answer too long to save raises `InvalidRecord`: it could never be saved, so it
+    is not kept either."""
+    typed = {f.name: request.POST.get(f.name, "") for f in current.fields}
+    check_lengths(current, typed)
+    return keep_draft(request, current.slug, typed, record_closed=record_closed)
 
 
 @require_http_methods(["GET", "POST"])
@@ -275,13 +278,12 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
         # what was typed comes back, unsaved and unchecked, in the new language. An answer too
         # long to save is not kept, but shown again at once with the reason, in that language.
         remember_language(request, request.POST["language"])
-        typed = {f.name: request.POST.get(f.name, "") for f in current.fields}
         try:
-            check_lengths(current, typed)
+            _keep_typed(request, current, record_closed=False)
         except InvalidRecord as problem:
-            values, errors = typed, problem.errors
+            values = {f.name: request.POST.get(f.name, "") for f in current.fields}
+            errors = problem.errors
         else:
-            _keep_typed(request, slug, record_closed=False)
             return redirect(request.path)
     elif request.method == "POST":
         values = {f.name: request.POST.get(f.name, "") for f in current.fields}
