@@ -135,7 +135,7 @@ def test_the_guided_flow_speaks_the_chosen_language(
 #: Each phone number written in groups in the steps' words, with where each group is drawn.
 NUMBER_GROUPS = """() => {
   const numbers = [];
-  for (const paragraph of document.querySelectorAll('p.govuk-body')) {
+  for (const paragraph of document.querySelectorAll('p.govuk-body, p.govuk-body-s')) {
     const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
       const node = walker.currentNode;
@@ -159,7 +159,10 @@ NUMBER_GROUPS = """() => {
 
 
 def test_a_phone_number_in_an_urdu_plan_is_drawn_in_the_order_it_is_dialled(page: Page) -> None:
-    """Right to left, "131 444" would be drawn as "444 131" and dialled wrongly from the screen."""
+    """Right to left, "131 444" would be drawn as "444 131" and dialled wrongly from the screen;
+    broken across two lines it would read in the wrong order too. The crisis banner as well, at
+    the narrowest phone width."""
+    page.set_viewport_size({"width": 320, "height": 800})
     page.goto("/")
     page.locator("button[name=language][value=ur]").click()
     page.locator(".govuk-button--start").click()
@@ -170,5 +173,5 @@ def test_a_phone_number_in_an_urdu_plan_is_drawn_in_the_order_it_is_dialled(page
     assert {"131 444", "13 11 14", "1800 55 1800"} <= {number for number, _ in numbers}
     for number, groups in numbers:
         for (left, top), (next_left, next_top) in pairwise(groups):
-            if top == next_top:  # a number wrapped onto two lines is compared line by line
-                assert left < next_left, number
+            assert top == next_top, f"{number} is broken across lines"
+            assert left < next_left, number
