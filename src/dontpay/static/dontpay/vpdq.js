@@ -35,6 +35,45 @@ function until(video, event) {
   });
 }
 
+/** Resolve when the video presents its next frame, or after `ms` if it does not. */
+function nextFrame(video, ms = 50) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    video.requestVideoFrameCallback?.(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * The picture shown once the video has moved to `time` seconds, to draw on a canvas. A busy
+ * browser can fire `seeked` while it still shows the frame from before the seek, so where
+ * WebCodecs tells a frame's time, frames are taken until one lies within a frame's length of
+ * `time` (or `reach` seconds when the length is not known), for at most two seconds. Where it
+ * does not, the video is given a presented frame's time to catch up. Close what is returned
+ * once drawn, unless it is the video itself.
+ */
+async function frameAt(video, time, reach) {
+  const seeked = until(video, "seeked");
+  video.currentTime = time;
+  await seeked;
+  if (typeof VideoFrame === "undefined") {
+    await nextFrame(video);
+    return video;
+  }
+  const deadline = performance.now() + 2000;
+  for (;;) {
+    const frame = new VideoFrame(video);
+    const length = frame.duration ? frame.duration / 1e6 : reach;
+    if (Math.abs(frame.timestamp / 1e6 - time) < length || performance.now() > deadline) {
+      return frame;
+    }
+    frame.close();
+    await nextFrame(video);
+  }
+}
+
 /**
  * vPDQ features of a video File or Blob: one frame every `secondsPerFrame` seconds, from 0.
  * `onProgress(fraction, framesDone, framesInAll)` is called after each frame. Rejects with
@@ -64,10 +103,9 @@ export async function vpdqHashVideo(file, { secondsPerFrame = 1, onProgress } = 
     const features = [];
     for (let index = 0; index < samples; index++) {
       const timestamp = index * secondsPerFrame;
-      const seeked = until(video, "seeked");
-      video.currentTime = timestamp;
-      await seeked;
-      context.drawImage(video, 0, 0, width, height);
+      const frame = await frameAt(video, timestamp, Math.min(secondsPerFrame / 2, 0.5));
+      context.drawImage(frame, 0, 0, width, height);
+      if (frame !== video) frame.close();
       const { hash, quality } = pdqHash(context.getImageData(0, 0, width, height));
       features.push({ quality, frame_number: index, hash, timestamp });
       onProgress?.((index + 1) / samples, index + 1, samples);
