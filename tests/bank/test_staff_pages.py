@@ -29,9 +29,10 @@ def test_an_administrator_sees_counts_and_releases_a_quarantined_entry(
     settings.DONTPAY_FLOOD_MATCHES = 4
     submit_signals([("pdq", PHOTO, 100), ("pdq", OTHER, 100)], "web")
     photo, other = (BankEntry.objects.get(value=v).pk for v in (PHOTO, OTHER))
-    api.match(OTHER, OTHER, OTHER)
-    for verdict in ("confirmed", "confirmed", "false_positive"):
-        give_feedback(create_token("Platform", ["feedback"]).token, other, verdict)
+    for name, verdict in (("A", "confirmed"), ("B", "confirmed"), ("C", "false_positive")):
+        platform = create_token(f"Platform {name}", ["match", "feedback"])
+        ApiClient(platform.secret).match(OTHER)  # three matches, one each
+        give_feedback(platform.token, other, verdict)
     assert count_matches({photo: 5}) == {photo}
 
     admin = signed_in("admin")

@@ -9,6 +9,7 @@ from django.test import Client
 
 from dontpay.bank.feedback import give_feedback
 from dontpay.bank.models import Submission
+from dontpay.bank.shown import note_answer_shown
 from dontpay.bank.tokens import create_token
 
 from ..cases.test_consent import start_record
@@ -18,9 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 def feedback(platform: str, submission: Submission, verdict: str) -> None:
-    token = create_token(platform, ["feedback"]).token
-    for entry in submission.entries.all():
-        give_feedback(token, entry.pk, verdict)
+    """A new token of the platform is answered with the submission's entries by a match, and
+    gives its verdict on each."""
+    token = create_token(platform, ["match", "feedback"]).token
+    entries = list(submission.entries.values_list("pk", flat=True))
+    note_answer_shown(token, [entries], lambda entry: entry)
+    for entry in entries:
+        give_feedback(token, entry, verdict)
 
 
 def test_the_case_page_counts_platforms_that_confirmed_a_match() -> None:

@@ -15,7 +15,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from dontpay.bank.models import BankEntry, SignalChange
+from dontpay.bank.shown import note_answer_shown, note_feed_page_shown
 from dontpay.bank.submissions import submit_signals
+from dontpay.bank.tokens import create_token
 from dontpay.cases.evidence import add_evidence
 from dontpay.cases.models import Case, EvidenceItem, Report
 from dontpay.cases.pack import report_pack
@@ -49,6 +52,11 @@ def fill_deployment() -> bytes:
         linked.append(report)
     create_report("GB")  # and one kept private by its author
     submit_signals([("pdq", PHOTO, 90)], "web")
+    # A platform was answered with the entry, and given it by the feed: its right to give
+    # feedback on it is kept in the backup too.
+    platform = create_token("Example Platform", ["match", "signals", "feedback"]).token
+    note_answer_shown(platform, [[BankEntry.objects.get().pk]], lambda entry: entry)
+    note_feed_page_shown(platform, 0, SignalChange.objects.get().pk)
     assert (
         ClusterMembership.objects.filter(report__in=linked).values("cluster").distinct().count()
         == 1
@@ -99,6 +107,8 @@ def test_a_backup_restores_into_a_fresh_deployment_that_verifies(
     assert "master key is NOT in this backup" in backup.stderr
     assert json.loads(backup.stdout)["master_key_included"] is False
     assert not list((tmp_path / "backup").rglob("master.key"))
+    rows = json.loads((tmp_path / "backup" / "manifest.json").read_text())["rows"]
+    assert (rows["bank_entryshown"], rows["bank_feedrangeshown"]) == (1, 1)
     blobs = list((tmp_path / "backup" / "vault").rglob("*"))
     assert not any(b"Pay " + WALLET.encode() in p.read_bytes() for p in blobs if p.is_file())
 

@@ -20,7 +20,7 @@ from dontpay.site.metrics import count_match_signals
 
 from .api_dihedral import router as dihedral_router
 from .api_feedback import router as feedback_router
-from .auth import PlatformTokenAuth
+from .auth import PlatformTokenAuth, platform_of
 from .feed import InvalidCursor, changes_since
 from .flood import screen_matches
 from .index import bank_index
@@ -42,6 +42,7 @@ from .schemas import (
     VideoMatchRequest,
     VideoMatchResponse,
 )
+from .shown import note_answer_shown, note_feed_page_shown
 from .threatexchange import (
     InvalidSignalFile,
     export_lines,
@@ -109,6 +110,7 @@ def match(request: HttpRequest, payload: MatchRequest) -> HttpResponse:
     count_match_signals("image", len(payload.signals))
     found = bank_index().match_images([signal.value for signal in payload.signals])
     found = screen_matches(found, lambda match: match[0])
+    note_answer_shown(platform_of(request), found, lambda match: match[0])
     # Written straight out: checking our own answer against `MatchResponse` object by object
     # cost more than the search. The shape is pinned by the schema tests.
     return _json_response(
@@ -134,6 +136,7 @@ def match_video(request: HttpRequest, payload: VideoMatchRequest) -> dict[str, o
     query = [VpdqFeature(f.quality, f.frame_number, f.hash, f.timestamp) for f in payload.features]
     matches = bank_index().match_video(query)
     [matches] = screen_matches([matches], lambda match: match.entry)
+    note_answer_shown(platform_of(request), [matches], lambda match: match.entry)
     return {
         "matches": [
             {"entry": m.entry, "query_share": m.query_share, "bank_share": m.bank_share}
@@ -155,6 +158,8 @@ def signals(request: HttpRequest, page: Query[FeedQuery]) -> dict[str, object]:
         found = changes_since(page.since, page.limit)
     except InvalidCursor as problem:
         raise ApiProblem(422, f"since: {problem}", [f"since: {problem}"]) from None
+    if found.changes:
+        note_feed_page_shown(platform_of(request), found.after, found.changes[-1].pk)
     return {
         "changes": [
             {

@@ -11,12 +11,13 @@ from ninja import Router
 from dontpay.domain.signals import flatten_dihedral, nearest_transform_per_entry
 from dontpay.site.metrics import count_match_signals
 
-from .auth import PlatformTokenAuth
+from .auth import PlatformTokenAuth, platform_of
 from .flood import screen_matches
 from .index import bank_index
 from .models import PlatformToken
 from .schemas import Problem
 from .schemas_dihedral import DihedralMatchRequest, DihedralMatchResponse
+from .shown import note_answer_shown
 
 router = Router(tags=["match"])
 
@@ -40,6 +41,7 @@ def match_dihedral(request: HttpRequest, payload: DihedralMatchRequest) -> dict[
         nearest_transform_per_entry(rows, ids, distances, len(uploads)),
         lambda match: match.entry,
     )
+    note_answer_shown(platform_of(request), found, lambda match: match.entry)
     return {
         "results": [
             {

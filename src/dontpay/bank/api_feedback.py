@@ -1,14 +1,16 @@
 """``PUT`` and ``GET /api/v1/feedback/{entry}``: a platform's verdict on the matches of an entry.
 
 PUT is idempotent: the same verdict again changes nothing; another verdict replaces the token's
-own. A token reads and changes only its own feedback; another token's is never visible.
+own. A token reads and changes only its own feedback; another token's is never visible. Feedback
+is taken only on an entry the token's platform was given (`shown.py`); any other entry, whether
+or not it exists, is not found, so the answer tells nothing of entries the platform never had.
 """
 
 from django.http import HttpRequest
 from ninja import Path, Router
 
-from .auth import PlatformTokenAuth
-from .feedback import UnknownEntry, feedback_of, give_feedback
+from .auth import PlatformTokenAuth, platform_of
+from .feedback import EntryNotShown, feedback_of, give_feedback
 from .models import MatchFeedback, PlatformToken
 from .problems import ApiProblem
 from .schemas import Problem
@@ -28,11 +30,16 @@ _ERRORS = dict.fromkeys((400, 401, 403, 404, 413, 415, 422, 429), Problem)
 def put_feedback(
     request: HttpRequest, path: Path[EntryPath], payload: FeedbackIn
 ) -> dict[str, object]:
-    """Set this token's verdict on the matches of a bank entry."""
+    """Set this token's verdict on the matches of a bank entry that a match answered, or the
+    signal feed listed, to a token of its platform (tokens of one name); any other is 404."""
     try:
-        feedback = give_feedback(_platform(request), path.entry, payload.verdict)
-    except UnknownEntry:
-        raise _no_such_entry(path.entry) from None
+        feedback = give_feedback(platform_of(request), path.entry, payload.verdict)
+    except EntryNotShown:
+        raise ApiProblem(
+            404,
+            f"Entry {path.entry} was never given to this platform: give feedback on the entries "
+            "that a match answered, or the signal feed listed, to a token of this platform",
+        ) from None
     return _described(feedback)
 
 
@@ -44,20 +51,10 @@ def put_feedback(
 )
 def get_feedback(request: HttpRequest, path: Path[EntryPath]) -> dict[str, object]:
     """The verdict this token gave, or 404 if it gave none."""
-    feedback = feedback_of(_platform(request), path.entry)
+    feedback = feedback_of(platform_of(request), path.entry)
     if feedback is None:
         raise ApiProblem(404, f"This token has given no feedback on entry {path.entry}")
     return _described(feedback)
-
-
-def _platform(request: HttpRequest) -> PlatformToken:
-    """The token `PlatformTokenAuth` authenticated, which ninja keeps on the request."""
-    token: PlatformToken = request.auth  # type: ignore[attr-defined]
-    return token
-
-
-def _no_such_entry(entry: int) -> ApiProblem:
-    return ApiProblem(404, f"There is no bank entry {entry}")
 
 
 def _described(feedback: MatchFeedback) -> dict[str, object]:

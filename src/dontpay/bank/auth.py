@@ -39,6 +39,12 @@ class PlatformTokenAuth(HttpBearer):
         return platform
 
 
+def platform_of(request: HttpRequest) -> PlatformToken:
+    """The token `PlatformTokenAuth` authenticated, which ninja keeps on the request."""
+    token: PlatformToken = request.auth  # type: ignore[attr-defined]
+    return token
+
+
 def _count_request(platform: PlatformToken) -> None:
     rate = int(getattr(settings, "DONTPAY_API_RATE", DEFAULT_RATE))
     now = time.time()

@@ -23,8 +23,9 @@ class InvalidCursor(ValueError):
 @dataclass(frozen=True)
 class FeedPage:
     """Changes in the order they happened, the cursor to ask from next, and whether there is
-    more already waiting."""
+    more already waiting; `after` is the change the page starts after (0 for the first)."""
 
+    after: int
     changes: list[SignalChange]
     next: str
     more: bool
@@ -46,7 +47,7 @@ def changes_since(cursor: str, limit: int = DEFAULT_PAGE) -> FeedPage:
     )
     more = len(page) > limit
     page = page[:limit]
-    return FeedPage(page, encode_cursor(page[-1].pk if page else since), more)
+    return FeedPage(since, page, encode_cursor(page[-1].pk if page else since), more)
 
 
 def encode_cursor(change_id: int) -> str:

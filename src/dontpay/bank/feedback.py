@@ -1,10 +1,11 @@
 """Match feedback: platforms tell the bank whether its matches were right.
 
 A platform that matched an upload to a bank entry says whether the upload was the person's
-image (confirmed) or not (a false positive). Each platform token holds one verdict per entry,
-which it may give again (nothing changes) or change; no token sees or changes another's. The
-person who submitted the hashes sees, under their case number, only how many platforms have
-confirmed a match.
+image (confirmed) or not (a false positive). It may do so only on an entry it was given, by a
+match's answer or by the signal feed (see `shown.py`): no platform adds to the count of an
+entry it never had. Each platform token holds one verdict per entry, which it may give again
+(nothing changes) or change; no token sees or changes another's. The person who submitted the
+hashes sees, under their case number, only how many platforms have confirmed a match.
 """
 
 from collections.abc import Sequence
@@ -13,11 +14,12 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
-from .models import BankEntry, MatchFeedback, PlatformToken, Submission
+from .models import MatchFeedback, PlatformToken, Submission
+from .shown import platform_was_shown
 
 
-class UnknownEntry(LookupError):
-    """No bank entry has this number."""
+class EntryNotShown(LookupError):
+    """No match or feed page gave the token's platform this entry (or there is no such entry)."""
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,13 @@ class FeedbackCounts:
 def give_feedback(token: PlatformToken, entry_id: int, verdict: str) -> MatchFeedback:
     """Set this token's verdict on an entry; giving the same verdict again changes nothing.
 
-    Raises `UnknownEntry` when there is no such entry, and `ValueError` for an unknown verdict.
+    Raises `EntryNotShown` unless the token's platform was given the entry, and `ValueError`
+    for an unknown verdict.
     """
     if verdict not in dict(MatchFeedback.VERDICTS):
         raise ValueError(f"unknown verdict {verdict!r}")
-    if not BankEntry.objects.filter(pk=entry_id).exists():
-        raise UnknownEntry(entry_id)
+    if not platform_was_shown(token, entry_id):
+        raise EntryNotShown(entry_id)
     for _ in range(2):
         existing = MatchFeedback.objects.filter(entry_id=entry_id, token=token).first()
         if existing is not None:

@@ -179,3 +179,37 @@ class MatchFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verdict} on entry {self.entry_id}"
+
+
+class EntryShown(models.Model):
+    """A bank entry a match answered a platform token with: one row per token and entry,
+    written the first time (see `shown.py`), so feedback is taken only on entries a platform
+    was given."""
+
+    token = models.ForeignKey(PlatformToken, on_delete=models.CASCADE, related_name="shown")
+    #: Looked up by entry, then token: the unique constraint's index serves both.
+    entry = models.ForeignKey(
+        BankEntry, on_delete=models.CASCADE, related_name="shown_to", db_index=False
+    )
+    first_shown_at = models.DateTimeField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("entry", "token"), name="one_row_per_entry_shown"),
+        )
+
+    def __str__(self) -> str:
+        return f"entry {self.entry_id} shown to token {self.token_id}"
+
+
+class FeedRangeShown(models.Model):
+    """Signal feed changes a platform token was given: every change numbered after `after` up
+    to `through`. Pages followed in order extend one row, so a platform that keeps the whole
+    bank costs a row, not a row per entry."""
+
+    token = models.ForeignKey(PlatformToken, on_delete=models.CASCADE, related_name="feed_shown")
+    after = models.PositiveBigIntegerField()
+    through = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return f"changes {self.after + 1}-{self.through} shown to token {self.token_id}"

@@ -48,7 +48,11 @@ class Command(ProductCommand):
         token = actions.add_parser("token", help="platform API tokens")
         token_actions = token.add_subparsers(dest="token_action", required=True, metavar="ACTION")
         create = token_actions.add_parser("create", help="create a token, shown once")
-        create.add_argument("--name", required=True, help="who the token is for")
+        create.add_argument(
+            "--name",
+            required=True,
+            help="the platform it is for: tokens of one name are one platform",
+        )
         create.add_argument(
             "--scope",
             action="append",
