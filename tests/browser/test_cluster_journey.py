@@ -1,6 +1,6 @@
 """An analyst signs in, finds the cluster of two reports that share a wallet written two ways,
-sees why they are linked and the network graph, and downloads the STIX export and the referral
-pack, in chromium."""
+sees why they are linked and the network graph, downloads the STIX export, and has the referral
+pack prepared and downloads it, in chromium."""
 
 import io
 import re
@@ -17,6 +17,7 @@ from dontpay.domain.custody import verify_pack
 
 from ..accounts.staff import PASSWORD, current_code
 from ..intel.test_views import WALLET, seed_cluster
+from ..processes import run_dontpay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/shots")
@@ -80,6 +81,15 @@ def test_an_analyst_opens_a_cluster_sees_its_graph_and_exports_it(
     bundle = stix2.parse(Path(download.value.path()).read_text(), allow_custom=False)
     logins = {o.account_login for o in bundle.objects if o.type == "user-account"}
     assert WALLET in logins
+    # The pack is prepared by a worker; its page checks again by itself, without JavaScript.
+    page.get_by_role("button", name="Prepare the referral pack").click()
+    expect(page.get_by_role("heading", name="Preparing the referral pack")).to_be_visible()
+    worker = run_dontpay("worker", "--batch")
+    assert worker.returncode == 0, worker.stderr
+    expect(page.get_by_role("heading", name="The referral pack is ready")).to_be_visible(
+        timeout=15_000
+    )
+    page.screenshot(path=str(SHOTS / "referral-ready.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the referral pack").click()
     assert download.value.suggested_filename == (
@@ -87,6 +97,7 @@ def test_an_analyst_opens_a_cluster_sees_its_graph_and_exports_it(
     )
     assert verify_pack(Path(download.value.path()).read_bytes()).valid
 
+    page.get_by_role("link", name=f"Back to cluster {seeded.cluster_id}").click()
     page.get_by_role("link", name="Back to linked reports").click()
     page.get_by_label("Search for an indicator").fill("07911 123456")
     page.get_by_role("button", name="Search").click()

@@ -27,6 +27,7 @@ from dontpay.intel.referral import referral_pack
 
 from ..accounts.staff import signed_in
 from ..cases.factories import held, screenshot
+from ..processes import run_dontpay
 from ..site.test_report_commands import run
 from .test_views import WALLET, WALLET_AS_TYPED
 
@@ -231,6 +232,7 @@ def test_the_pack_holds_nothing_its_authors_did_not_send() -> None:
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_only_intel_refer_may_make_a_pack_and_each_one_is_audited_and_chained() -> None:
     cluster = seed()
     caseworker = signed_in("caseworker")
@@ -238,31 +240,60 @@ def test_only_intel_refer_may_make_a_pack_and_each_one_is_audited_and_chained() 
     analyst = signed_in("analyst")
     assert analyst.get(f"{cluster.url}referral/").status_code == 405
     assert analyst.post("/staff/intel/clusters/999999/referral/").status_code == 404
-    assert not AuditEvent.objects.filter(action__in=("cluster.exported", "case.referred"))
-    assert chain_of(cluster.sent)[-1].kind != "exported"
+    assert not AuditEvent.objects.filter(action__startswith="cluster.export")
     page = analyst.get(cluster.url).text
     assert f'action="{cluster.url}referral/"' in page
-    assert "Download the referral pack" in page
-    response = analyst.post(f"{cluster.url}referral/")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    assert f"dontpay-cluster-{cluster.id}-referral.zip" in response["Content-Disposition"]
-    assert verify_pack(response.content).valid
-    (exported,) = AuditEvent.objects.filter(action="cluster.exported")
-    assert (exported.actor, exported.target, exported.detail) == (
+    assert "Prepare the referral pack" in page
+
+    # The request only asks: nothing is built or recorded as exported until a worker runs.
+    asked = analyst.post(f"{cluster.url}referral/")
+    assert asked.status_code == 302
+    assert asked["Location"].startswith(f"{cluster.url}referral/")
+    assert chain_of(cluster.sent)[-1].kind != "exported"
+    (requested,) = AuditEvent.objects.filter(action="cluster.export-requested")
+    assert (requested.actor, requested.target, requested.detail, requested.address) == (
         "analyst-1",
+        f"cluster {cluster.id}",
+        {"format": "referral-pack"},
+        "127.0.0.1",
+    )
+    assert not AuditEvent.objects.filter(action__in=("cluster.exported", "case.referred"))
+    worker = run_dontpay("worker", "--batch")
+    assert worker.returncode == 0, worker.stderr
+
+    (exported,) = AuditEvent.objects.filter(action="cluster.exported")
+    assert (exported.actor, exported.role, exported.target, exported.detail) == (
+        "analyst-1",
+        "analyst",
         f"cluster {cluster.id}",
         {"format": "referral-pack", "reports_sent": 2},
     )
     referred = AuditEvent.objects.filter(action="case.referred")
-    assert sorted(referred.values_list("target", flat=True)) == sorted(
-        [cluster.sent.reference, cluster.other.reference]
+    assert sorted(referred.values_list("actor", "target")) == sorted(
+        [("analyst-1", cluster.sent.reference), ("analyst-1", cluster.other.reference)]
     )
     for report in (cluster.sent, cluster.other):
         last = chain_of(report)[-1]
         assert (last.kind, last.actor) == ("exported", "staff:analyst-1")
         assert last.detail == {"as": "cluster-referral", "cluster": cluster.id}
     assert chain_of(cluster.private)[-1].kind != "exported"
+
+    # Only who asked may download it.
+    other = signed_in("analyst", "analyst-2")
+    assert other.get(asked["Location"]).status_code == 404
+    assert other.post(f"{asked['Location']}download/").status_code == 302
+    assert not AuditEvent.objects.filter(action="cluster.downloaded")
+    response = analyst.post(f"{asked['Location']}download/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert f"dontpay-cluster-{cluster.id}-referral.zip" in response["Content-Disposition"]
+    assert verify_pack(response.content).valid
+    (downloaded,) = AuditEvent.objects.filter(action="cluster.downloaded")
+    assert (downloaded.actor, downloaded.target, downloaded.detail) == (
+        "analyst-1",
+        f"cluster {cluster.id}",
+        {"format": "referral-pack", "reports_sent": 2},
+    )
 
 
 def test_the_graphml_export_parses_back_with_every_report_indicator_and_mention() -> None:

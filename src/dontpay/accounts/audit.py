@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from .models import AuditEvent
+from .models import AuditEvent, StaffProfile
 
 
 def audit(request: HttpRequest, action: str, target: str, **detail: str | int) -> None:
@@ -28,3 +28,14 @@ def audit_by_person(action: str, target: str, **detail: str | int) -> None:
     """Record something the person did that changes what staff may see (sending a record,
     withdrawing it): actor "person", with no address, since they are anonymous."""
     AuditEvent.objects.create(actor="person", role="", action=action, target=target, detail=detail)
+
+
+def audit_for_staff(username: str, action: str, target: str, **detail: str | int) -> None:
+    """Record something a worker did on a staff member's behalf (a referral pack they asked
+    for): they are the actor, with their role; no address, since no request of theirs ran it."""
+    role = (
+        StaffProfile.objects.filter(user__username=username).values_list("role", flat=True).first()
+    )
+    AuditEvent.objects.create(
+        actor=username, role=role or "", action=action, target=target, detail=detail
+    )

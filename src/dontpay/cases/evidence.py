@@ -161,9 +161,11 @@ def remove_evidence(item: EvidenceItem, actor: str = "person") -> None:
 
 
 def referenced_blob_ids() -> set[str]:
-    """Every blob some evidence row points at."""
+    """Every blob some evidence row points at, and the referral packs waiting for download."""
+    from dontpay.intel.prepared_referrals import prepared_blob_ids  # intel builds on cases
+
     rows = EvidenceItem.objects.values_list("blob_id", "thumbnail_blob_id")
-    return {blob for pair in rows for blob in pair if blob}
+    return {blob for pair in rows for blob in pair if blob} | prepared_blob_ids()
 
 
 def sweep_orphans(grace_seconds: float = 3600.0) -> int:

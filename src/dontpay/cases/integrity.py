@@ -40,7 +40,10 @@ def integrity_problems() -> Iterator[str]:
     referenced = referenced_blob_ids()
     for blob_id in vault().blob_ids():
         if blob_id not in referenced:
-            yield f"vault: blob {blob_id} belongs to no evidence item (run `dontpay sweep`)"
+            yield (
+                f"vault: blob {blob_id} belongs to no evidence item or referral pack "
+                "(run `dontpay sweep`)"
+            )
 
 
 def _chain_matches_rows(report: Report) -> Iterator[str]:

@@ -149,3 +149,32 @@ class ScriptBand(models.Model):
 
     def __str__(self) -> str:
         return f"band {self.band} of report {self.report_id}"
+
+
+class PreparedReferral(models.Model):
+    """A cluster's referral pack that a staff member asked for. A worker builds it (a cluster of
+    200 reports takes about a minute, too long for a web request), then it waits sealed in the
+    vault, under a data key of its own wrapped by the organisation key, until they download it
+    or it expires (`dontpay.intel.prepared_referrals`). Only they may download it."""
+
+    PREPARING, READY, FAILED = "preparing", "ready", "failed"
+    STATES = ((PREPARING, "Being prepared"), (READY, "Ready"), (FAILED, "Failed"))
+    NO_CLUSTER, ERROR = "no-cluster", "error"
+
+    cluster = models.BigIntegerField()
+    requested_by = models.CharField(max_length=150)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    state = models.CharField(max_length=10, choices=STATES, default=PREPARING)
+    #: Why it failed: the cluster no longer exists (`NO_CLUSTER`), or the build broke (`ERROR`).
+    problem = models.CharField(max_length=20, blank=True)
+    blob_id = models.CharField(max_length=32, blank=True)
+    wrapped_key = models.BinaryField(default=b"")
+    size = models.PositiveBigIntegerField(default=0)
+    #: The references of the sent reports it holds, for the audit trail of its download.
+    sent_references = models.JSONField(default=list)
+    #: What each report in it shared when it was built (report id: digest); once any of them
+    #: changes (sent, withdrawn, other sections, consent to linking, deleted) it is not given out.
+    sharing = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"referral pack of cluster {self.cluster} for {self.requested_by} ({self.state})"

@@ -42,10 +42,12 @@ EXPORTED_AS = "cluster-referral"
 
 @dataclass(frozen=True)
 class ReferralPack:
-    """A built pack, and the references of the sent reports whose content it holds."""
+    """A built pack, the references of the sent reports whose content it holds, and the ids of
+    all the reports it holds (sent or linked only)."""
 
     data: bytes
     sent_references: tuple[str, ...]
+    report_ids: tuple[int, ...]
 
 
 def referral_indicators(indicators: list[ExportedIndicator]) -> list[ReferralIndicator]:
@@ -95,6 +97,7 @@ def referral_pack(cluster_id: int, actor: str) -> ReferralPack:
         return ReferralPack(
             data=_pack(explanation, referred, chains),
             sent_references=tuple(report.reference for report in referred if report.sent),
+            report_ids=tuple(report.id for report in explanation.reports),
         )
 
 

@@ -118,3 +118,12 @@ def relink_report(report_id: int) -> int | None:
     if not Report.objects.filter(pk=report_id, deleted_at__isnull=True).exists():
         return None
     return link_report(report_id)
+
+
+@task()
+def build_referral_pack(prepared_id: int) -> None:
+    """Build a referral pack a staff member asked for (`prepared_referrals`), in a child process
+    that hands its memory back when it is done (`referral_process`)."""
+    from .referral_process import build_in_child
+
+    build_in_child(prepared_id)

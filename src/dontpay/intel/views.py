@@ -24,7 +24,8 @@ from .forms import TYPE_NAMES, SearchForm, WarninglistForm
 from .linking import recluster_all
 from .models import WarninglistEntry
 from .not_found import why_nothing_found
-from .referral import graphml_export, referral_pack
+from .prepared_referrals import latest_referral
+from .referral import graphml_export
 from .warninglist import InvalidEntry, add_entry, remove_entry
 
 #: Export kind → (media type, file name extension).
@@ -159,6 +160,7 @@ def cluster_page(request: HttpRequest, cluster_id: int) -> HttpResponse:
             "case_links": case_links,
             "may_export": role_may(_role(request), "intel.export"),
             "may_refer": role_may(_role(request), "intel.refer"),
+            "referral": latest_referral(cluster_id, request.user.get_username()),
             "type_names": TYPE_NAMES,
         },
     )
@@ -186,31 +188,6 @@ def cluster_export(request: HttpRequest, cluster_id: int, kind: str) -> HttpResp
     response = HttpResponse(content, content_type=media_type)
     response["Content-Disposition"] = (
         f'attachment; filename="dontpay-cluster-{cluster_id}.{extension}"'
-    )
-    return response
-
-
-@requires("intel.refer")
-@require_POST
-def cluster_referral(request: HttpRequest, cluster_id: int) -> HttpResponse:
-    """The cluster referral pack for police: audited for the cluster and for every sent report
-    whose content it holds (each report's chain records the export too)."""
-    try:
-        pack = referral_pack(cluster_id, actor=f"staff:{request.user.get_username()}")
-    except EmptyCluster:
-        raise Http404(f"no cluster {cluster_id}") from None
-    audit(
-        request,
-        "cluster.exported",
-        f"cluster {cluster_id}",
-        format="referral-pack",
-        reports_sent=len(pack.sent_references),
-    )
-    for reference in pack.sent_references:
-        audit(request, "case.referred", reference, cluster=cluster_id)
-    response = HttpResponse(pack.data, content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="dontpay-cluster-{cluster_id}-referral.zip"'
     )
     return response
 

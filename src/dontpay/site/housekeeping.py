@@ -1,5 +1,5 @@
-"""Periodic clean-up run by every `dontpay worker`: expired sessions, orphaned vault files and
-guessing attempts too old to count."""
+"""Periodic clean-up run by every `dontpay worker`: expired sessions, orphaned vault files,
+referral packs nobody downloaded in time and guessing attempts too old to count."""
 
 import logging
 import threading
@@ -11,6 +11,7 @@ from dontpay.accounts.sign_in import SIGN_IN_GUESSES
 from dontpay.bank.submissions import PIN_GUESSES
 from dontpay.cases.evidence import sweep_orphans
 from dontpay.cases.reports import PASSPHRASE_GUESSES
+from dontpay.intel.prepared_referrals import discard_stale_referrals
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +20,13 @@ INTERVAL = 600
 
 
 def tidy_up() -> None:
-    """Delete expired sessions (with any answers in them), sweep orphaned vault files, and
-    forget passphrase, PIN and staff sign-in attempts older than their throttling windows."""
+    """Delete expired sessions (with any answers in them) and stale referral packs, sweep
+    orphaned vault files, and forget passphrase, PIN and staff sign-in attempts older than their
+    throttling windows."""
     close_old_connections()
     try:
         call_command("clearsessions")
+        discard_stale_referrals()
         sweep_orphans()
         PASSPHRASE_GUESSES.forget_old()
         PIN_GUESSES.forget_old()
