@@ -12,9 +12,10 @@ Python: granian's worker waits in a lock meanwhile, so while the app's threads w
 a passphrase) it sometimes never stopped and was killed at the end of the grace period, its
 finished requests' connections cut. `take_stop_signals_in_one_thread` makes delivery certain.
 
-Both `serve` and `demo` start child processes (the web server's worker; the demo's task worker).
-If the parent is killed outright, which no signal handler sees, Linux stops the children too
-(`die_with_parent`).
+`serve` and `demo` start child processes. If the parent is killed outright, which no signal
+handler sees, Linux stops the web server's worker too (`die_with_parent`); the demo's task
+worker watches for its parent's end itself (`dontpay worker --parent`), so that it can let its
+task finish first.
 """
 
 import ctypes

@@ -1,6 +1,5 @@
 """`dontpay demo`: the whole product on one machine, for a first look."""
 
-import functools
 import os
 import signal
 import subprocess
@@ -15,7 +14,6 @@ from dontpay.bank.tokens import create_token
 from dontpay.site.commands import BadInput, ProductCommand
 from dontpay.site.demo_data import DEMO_PASSWORD, demo_logins, demo_reports, demo_statistics
 from dontpay.site.server import run_web_server
-from dontpay.site.shutdown import die_with_parent
 
 
 class Command(ProductCommand):
@@ -70,14 +68,11 @@ class Command(ProductCommand):
 
 
 def start_worker() -> subprocess.Popen[bytes]:
-    """The demo's task worker. If the demo is killed, Linux sends it SIGHUP, and it finishes
-    its task (within the grace period) before it exits. Not SIGTERM: Linux sends the signal
-    again as the dead demo's threads exit one after another, and a second SIGTERM would stop
-    the task at once."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "dontpay.site.cli", "worker"],
+    """The demo's task worker. If the demo is killed, the worker notices that it has gone and
+    finishes its task (within the grace period) before it exits."""
+    return subprocess.Popen(  # noqa: S603 - our own command and our own process id
+        [sys.executable, "-m", "dontpay.site.cli", "worker", "--parent", str(os.getpid())],
         env=os.environ.copy(),
-        preexec_fn=functools.partial(die_with_parent, os.getpid(), signal.SIGHUP),
     )
 
 

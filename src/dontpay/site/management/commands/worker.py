@@ -1,9 +1,11 @@
 """`dontpay worker`: runs background tasks from the database queue, and housekeeping."""
 
 import logging
+import os
 import signal
 import sys
 import threading
+import time
 from argparse import ArgumentParser
 from types import FrameType
 from typing import Any
@@ -37,11 +39,10 @@ class GracefulWorker(Worker):
         super().shutdown(signum, frame)
 
     def parent_gone(self, signum: int, frame: FrameType | None) -> None:
-        """SIGHUP: the process that started this worker has died (`dontpay demo`). Stop as on
-        SIGTERM, but never at once: Linux repeats the signal as the dead parent's threads exit,
-        which is nobody insisting. A repeat can arrive while this handler runs, and Python then
-        runs the handler again inside it, so later ones are ignored first and a flag makes the
-        stop happen once."""
+        """SIGHUP: the process that started this worker has gone (see `watch_parent`), or its
+        terminal has. Stop as on SIGTERM, but never at once: a repeat is nobody insisting. A
+        repeat can arrive while this handler runs, and Python then runs the handler again inside
+        it, so later ones are ignored first and a flag makes the stop happen once."""
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         if self.parent_has_gone:
             return
@@ -74,6 +75,13 @@ class Command(ProductCommand):
             "--batch", action="store_true", help="exit once the queue is empty (for scripts)"
         )
         parser.add_argument(
+            "--parent",
+            type=int,
+            metavar="PID",
+            help="stop, letting the running task finish, once process PID has ended (the demo "
+            "starts its worker so)",
+        )
+        parser.add_argument(
             "--interval",
             type=float,
             default=1.0,
@@ -98,9 +106,35 @@ class Command(ProductCommand):
         start_housekeeping(stop)
         worker.configure_signals()
         signal.signal(signal.SIGHUP, worker.parent_gone)
+        if options["parent"] is not None:
+            watch_parent(options["parent"], worker.grace_seconds)
         try:
             worker.run()
             # The task finished within its grace period: exiting must not race the alarm.
             signal.setitimer(signal.ITIMER_REAL, 0)
         finally:
             stop.set()
+
+
+def watch_parent(parent: int, grace_seconds: float) -> None:
+    """Once `parent` has ended (Linux has handed this process to another), stop as on SIGHUP,
+    and end the process outright if it is still here `grace_seconds` + 5 s later.
+
+    The SIGHUP goes to the main thread itself, which runs the handler: a signal sent to the
+    process may reach another thread, and CPython runs its handler only when the main thread
+    next runs Python, which it does not while it waits for a screenshot to be read. The
+    outright end is for a task that cannot be interrupted at all.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGHUP)
+        time.sleep(grace_seconds + 5)
+        log.warning(
+            "Still running %s s after the process that started it ended; stopping now",
+            grace_seconds + 5,
+        )
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent", daemon=True).start()
