@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -125,6 +126,24 @@ def test_counting_writes_nothing_for_uploads_that_match_nothing(api: ApiClient) 
     shown = [sql for sql in writes(queries) if "bank_entryshown" in sql]
     assert len(shown) == 1
     assert len(writes(queries)) - len(shown) <= 6
+
+
+def test_an_answer_matching_many_entries_stores_their_counts_in_one_statement(
+    api: ApiClient,
+) -> None:
+    entries = random_uploads(100, seed=5)
+    submit_signals([("pdq", value, 100) for value in entries], "web")
+    matched(api.match(OTHER))  # loads the index
+    with CaptureQueriesContext(connection) as queries:
+        assert matched(api.match(*entries)) == 100
+    counted = [sql for sql in writes(queries) if "bank_entrymatchcount" in sql]
+    assert len(counted) == 1
+    # Counts add up, in the same statement, when entries are due again.
+    cache.clear()
+    assert matched(api.match(*entries[:60])) == 60
+    assert match_counts([BankEntry.objects.get(value=v).pk for v in entries[:61]]) == {
+        BankEntry.objects.get(value=v).pk: 2 if i < 60 else 1 for i, v in enumerate(entries[:61])
+    }
 
 
 def test_dihedral_and_video_matches_count_towards_the_flood_too(api: ApiClient, settings) -> None:  # type: ignore[no-untyped-def]

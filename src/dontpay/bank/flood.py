@@ -9,22 +9,24 @@ a bank change like a withdrawal: the entry stops being live and a `SignalChange`
 every process's index drops it at its next request and platforms following the feed stop
 blocking it. An administrator sees it on the bank pages and may release it.
 
-The hot path writes nothing to the database: a request without matches touches nothing here,
+The hot path writes little to the database: a request without matches touches nothing here,
 and matches are added to `EntryMatchCount` only in steps (`COUNT_STEP` matches, or the first
-match of an entry in `COUNT_SECONDS`), besides the single write that quarantines.
+match of an entry in `COUNT_SECONDS`), all of one answer's in one statement, besides the single
+write that quarantines.
 """
 
 import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from .bulk_insert import now_for_database
 from .models import BankEntry, EntryMatchCount, EntryQuarantine, SignalChange, Submission
 from .submissions import lock_bank
 
@@ -55,11 +57,14 @@ def count_matches(counts: Counter[int]) -> set[int]:
     window_seconds = settings.DONTPAY_FLOOD_WINDOW
     window = int(time.time() // window_seconds)
     crossed = {}
+    due = {}
     for entry, added in counts.items():
         total = _add(f"dontpay:flood:{entry}:{window}", added, 2 * window_seconds)
         if total - added <= limit < total:
             crossed[entry] = total
-        _keep_count(entry, added)
+        if pending := _take_due_count(entry, added):
+            due[entry] = pending
+    _store_counts(due)
     return {
         entry for entry, total in crossed.items() if quarantine_entry(entry, total, window_seconds)
     }
@@ -112,27 +117,38 @@ def match_counts(entry_ids: Sequence[int]) -> dict[int, int]:
     }
 
 
-def _keep_count(entry: int, added: int) -> None:
-    """Add matches to the entry's count in the cache, and move them to the database once
-    there are `COUNT_STEP` of them or the entry has not been written for `COUNT_SECONDS`."""
+def _take_due_count(entry: int, added: int) -> int:
+    """Add matches to the entry's count in the cache; once there are `COUNT_STEP` of them or
+    the entry has not been written for `COUNT_SECONDS`, take them out to be stored (returned),
+    else return 0."""
     key = _pending_key(entry)
     pending = _add(key, added, _PENDING_SECONDS)
     due = cache.add(f"dontpay:match-count-written:{entry}", 1, timeout=COUNT_SECONDS)
     if pending < COUNT_STEP and not due:
-        return
+        return 0
     with contextlib.suppress(ValueError):  # evicted meanwhile: these are written once, now
         cache.decr(key, pending)
-    now = timezone.now()
-    if not EntryMatchCount.objects.filter(entry_id=entry).update(
-        matches=F("matches") + pending, last_matched_at=now
-    ):
-        try:
-            with transaction.atomic():
-                EntryMatchCount.objects.create(entry_id=entry, matches=pending, last_matched_at=now)
-        except IntegrityError:  # made by another process meanwhile
-            EntryMatchCount.objects.filter(entry_id=entry).update(
-                matches=F("matches") + pending, last_matched_at=now
-            )
+    return pending
+
+
+def _store_counts(due: dict[int, int]) -> None:
+    """Add matches to the entries' counts in the database: one statement for all of them (an
+    answer may carry a hundred entries), in entry order so that processes storing at once lock
+    rows in the same order."""
+    if not due:
+        return
+    table = connection.ops.quote_name(EntryMatchCount._meta.db_table)
+    rows = sorted(due.items())
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    now = now_for_database()
+    parameters: list[Any] = [value for entry, pending in rows for value in (entry, pending, now)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (entry_id, matches, last_matched_at) VALUES {values} "  # noqa: S608 - our table's name, values as parameters
+            f"ON CONFLICT (entry_id) DO UPDATE SET matches = {table}.matches + excluded.matches, "
+            "last_matched_at = excluded.last_matched_at",
+            parameters,
+        )
 
 
 def _add(key: str, amount: int, timeout: int) -> int:
