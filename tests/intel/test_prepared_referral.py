@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from dontpay.accounts.models import AuditEvent
 from dontpay.cases.custody import chain_of
@@ -78,6 +79,19 @@ def test_the_page_checks_again_by_itself_until_the_pack_is_ready_and_then_offers
     assert AuditEvent.objects.filter(action="cluster.downloaded").count() == 1
     assert not PreparedReferral.objects.exists()
     assert "prepared-referral" not in analyst.get(cluster.url).text
+
+
+def test_asking_again_while_a_pack_is_prepared_builds_it_once() -> None:
+    cluster = seed()
+    analyst = signed_in("analyst")
+    page = ask(analyst, cluster)
+    assert ask(analyst, cluster) == page  # the form sent again, from Back or another tab
+    assert PreparedReferral.objects.count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith=".build_referral_pack").count() == 1
+    # Another analyst's request is their own pack; a ready pack is never handed out again.
+    assert ask(signed_in("analyst", username="analyst-2"), cluster) != page
+    run_worker()
+    assert ask(analyst, cluster) != page
 
 
 def test_a_waiting_pack_is_sealed_in_the_vault_kept_by_the_sweeper_and_removed_once_expired() -> (

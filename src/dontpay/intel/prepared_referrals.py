@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dontpay.accounts.audit import audit_for_staff
@@ -44,8 +45,12 @@ class _Discarded(Exception):
 
 
 def request_referral(cluster_id: int, username: str) -> PreparedReferral:
-    """Queue the building of a cluster's pack for `username`. A queue that cannot be reached
-    fails the pack at once, so its page says so instead of waiting."""
+    """Queue the building of a cluster's pack for `username`, or give the one already being
+    prepared for them (a form sent again, from Back or a second tab, builds nothing twice). A
+    queue that cannot be reached fails the pack at once, so its page says so instead of waiting."""
+    preparing = _kept(cluster_id, username).filter(state=PreparedReferral.PREPARING).first()
+    if preparing is not None:
+        return preparing
     prepared = PreparedReferral.objects.create(cluster=cluster_id, requested_by=username)
     try:
         build_referral_pack.enqueue(prepared.pk)
@@ -120,24 +125,18 @@ def fail(prepared_id: int, problem: str) -> None:
 
 def own_referral(prepared_id: int, cluster_id: int, username: str) -> PreparedReferral | None:
     """The pack by this id, if `username` asked for it, for this cluster, and it is not expired."""
-    return PreparedReferral.objects.filter(
-        pk=prepared_id,
-        cluster=cluster_id,
-        requested_by=username,
-        requested_at__gt=timezone.now() - KEPT_FOR,
-    ).first()
+    return _kept(cluster_id, username).filter(pk=prepared_id).first()
 
 
 def latest_referral(cluster_id: int, username: str) -> PreparedReferral | None:
     """The latest pack of this cluster that `username` asked for and that is still kept."""
-    return (
-        PreparedReferral.objects.filter(
-            cluster=cluster_id,
-            requested_by=username,
-            requested_at__gt=timezone.now() - KEPT_FOR,
-        )
-        .order_by("-requested_at", "-pk")
-        .first()
+    return _kept(cluster_id, username).order_by("-requested_at", "-pk").first()
+
+
+def _kept(cluster_id: int, username: str) -> QuerySet[PreparedReferral]:
+    """The packs of this cluster that `username` asked for and that are not yet expired."""
+    return PreparedReferral.objects.filter(
+        cluster=cluster_id, requested_by=username, requested_at__gt=timezone.now() - KEPT_FOR
     )
 
 
