@@ -96,9 +96,14 @@ def _keep_typed(request: HttpRequest, current: Section, *, record_closed: bool) 
     """Seal what was posted to section `current` for when it is next shown; False if it cannot
     be kept. An answer too long to save raises `InvalidRecord`: it could never be saved, so it
     is not kept either."""
-    typed = {f.name: request.POST.get(f.name, "") for f in current.fields}
+    typed = _posted(request, current)
     check_lengths(current, typed)
     return keep_draft(request, current.slug, typed, record_closed=record_closed)
+
+
+def _posted(request: HttpRequest, current: Section) -> dict[str, str]:
+    """What was posted to the fields of section `current`, "" for any not sent."""
+    return {f.name: request.POST.get(f.name, "") for f in current.fields}
 
 
 @require_http_methods(["GET", "POST"])
@@ -281,12 +286,11 @@ def report_section(request: HttpRequest, report: Report, slug: str) -> HttpRespo
         try:
             _keep_typed(request, current, record_closed=False)
         except InvalidRecord as problem:
-            values = {f.name: request.POST.get(f.name, "") for f in current.fields}
-            errors = problem.errors
+            values, errors = _posted(request, current), problem.errors
         else:
             return redirect(request.path)
     elif request.method == "POST":
-        values = {f.name: request.POST.get(f.name, "") for f in current.fields}
+        values = _posted(request, current)
         action = request.POST.get("action", "continue")
         try:
             if action.startswith("remove-"):
